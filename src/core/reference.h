@@ -1,0 +1,35 @@
+/*
+ * reference — turns the checklist's 関連規定 / 関連規定箇所 cells into
+ * structured references, and back.  The cells are text copied out of a
+ * spreadsheet with its line wrapping left in; the parser undoes every trap
+ * listed in DOMAIN.md: sources separated by "-----" with the places cell in
+ * the same order, stray layout spaces inside words, two sections in one cell
+ * with no separator, a point letter glued to the title or missing, "、"
+ * separating clauses and letters but also standing inside titles, and empty
+ * cells.  One ref_t results per clause and per lettered point.
+ */
+#ifndef APICHECK_REFERENCE_H
+#define APICHECK_REFERENCE_H
+
+#include "core/catalog.h"
+
+/* Parse the two cells of one item and append the references to it.  Either
+ * cell may be NULL or empty (then both must be).  Returns 0, or -1 with
+ * *why set to a fresh message pair "日本語\nEnglish" describing the first
+ * problem (unknown source, places without a source, a malformed clause …);
+ * on failure nothing is appended. */
+int reference_parse(item_t *it, const char *sources_cell, const char *places_cell,
+                    char **why);
+
+/* The inverse: the two cells for an item's references, normalized (no
+ * layout spaces; one line per source, and per section in the places cell,
+ * sources and places separated by "-----" lines as in the seed).  Both are
+ * fresh strings ("" when the item has no references).  Parsing them back
+ * gives the same references. */
+void reference_format(const item_t *it, char **sources_cell, char **places_cell);
+
+/* Known section titles of the 銀行API報告書 (3.3.1 … 3.4.x), by number; NULL
+ * when unknown.  Used to supply a title the cell left out. */
+const char *reference_section_title(const char *section);
+
+#endif
