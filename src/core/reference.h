@@ -12,14 +12,15 @@
 #define APICHECK_REFERENCE_H
 
 #include "core/catalog.h"
+#include "util/diag.h"
 
 /* Parse the two cells of one item and append the references to it.  Either
- * cell may be NULL or empty (then both must be).  Returns 0, or -1 with
- * *why set to a fresh message pair "日本語\nEnglish" describing the first
- * problem (unknown source, places without a source, a malformed clause …);
- * on failure nothing is appended. */
+ * cell may be NULL or empty (then both must be).  Returns 0, or -1 after
+ * adding every problem (unknown source, places without a source, a
+ * malformed clause …) to d, located at sheet/row/col (col of the 関連規定
+ * cell; the places cell is col + 1); on failure nothing is appended. */
 int reference_parse(item_t *it, const char *sources_cell, const char *places_cell,
-                    char **why);
+                    diag_t *d, const char *sheet, long row, int col);
 
 /* The inverse: the two cells for an item's references, normalized (no
  * layout spaces; one line per source, and per section in the places cell,
