@@ -185,22 +185,25 @@ static bool is_int(const char *s, double *v)
     return true;
 }
 
-/* Text that itself looks like an OOXML escape ("_x000D_") would be
- * decoded by every reader; Excel protects it by escaping its underscore as
- * _x005F_, and libxlsxwriter 1.1.4 does not, so do it here.  Returns s, or
- * a fresh string in *tofree. */
+/* Two things libxlsxwriter 1.1.4 leaves to the caller, done as Excel does
+ * them: text that itself looks like an OOXML escape ("_x000D_") would be
+ * decoded by every reader, so its underscore is escaped as _x005F_; and a
+ * carriage return would be turned into a line feed by every XML parser, so
+ * it is written as _x000D_.  Returns s, or a fresh string in *tofree. */
 static const char *protect_x(const char *s, char **tofree)
 {
     *tofree = NULL;
-    const char *p = strstr(s, "_x");
-    while (p && !is_xesc(p))
-        p = strstr(p + 1, "_x");
+    const char *p = s;
+    while ((p = strpbrk(p, "_\r")) && *p == '_' && !is_xesc(p))
+        p++;
     if (!p)
         return s;
     buf_t b = BUF_INIT(0);
     for (const char *q = s; *q; q++) {
         if (*q == '_' && is_xesc(q))
             buf_adds(&b, "_x005F_");
+        else if (*q == '\r')
+            buf_adds(&b, "_x000D_");
         else
             buf_addc(&b, *q);
     }

@@ -165,7 +165,7 @@ static answerset_t *filled(const catalog_t *cat)
                 break;
             case 4:
                 answer_set_text(&a->current, "  前後の空白  ");
-                answer_set_text(&a->gap, "タブ\tと_x000D_の文字");
+                answer_set_text(&a->gap, "タブ\tと_x000D_の文字\r\nCRLF\rCR\x01制御文字");
                 break;
             default:
                 break;
