@@ -15,18 +15,26 @@
 #include "util/diag.h"
 
 /* Parse the two cells of one item and append the references to it.  Either
- * cell may be NULL or empty (then both must be).  Returns 0, or -1 after
- * adding every problem (unknown source, places without a source, a
+ * cell may be NULL or empty (then both must be).  A point is one lower-case
+ * letter a–z at the end of a section's text, after a space, "、" or ",",
+ * or glued to a (Japanese) title; a title ending in a lone upper-case
+ * letter or in several lower-case ones is refused as ambiguous.  A section
+ * must belong to its source's chapter (3.3.x セキュリティ原則, 3.4.x
+ * 利用者保護原則).  Full-width ASCII is read as ASCII.  Returns 0, or -1
+ * after adding every problem (unknown source, places without a source, a
  * malformed clause …) to d, located at sheet/row/col (col of the 関連規定
  * cell; the places cell is col + 1); on failure nothing is appended. */
 int reference_parse(item_t *it, const char *sources_cell, const char *places_cell,
                     diag_t *d, const char *sheet, long row, int col);
 
 /* The inverse: the two cells for an item's references, normalized (no
- * layout spaces; one line per source, and per section in the places cell,
- * sources and places separated by "-----" lines as in the seed).  Both are
- * fresh strings ("" when the item has no references).  Parsing them back
- * gives the same references. */
+ * layout spaces; consecutive references of one source form one group, FISC
+ * clauses joined by "、", one line per report section with its points
+ * joined by "、"; groups separated by "-----" lines as in the seed; a known
+ * section without a title gets its title from the table).  Both are fresh
+ * strings ("" when the item has no references).  Parsing them back gives
+ * the same references, for every list of references reference_parse can
+ * produce (FISC clauses carry no title or point; titles hold no spaces). */
 void reference_format(const item_t *it, char **sources_cell, char **places_cell);
 
 /* Known section titles of the 銀行API報告書 (3.3.1 … 3.4.x), by number; NULL

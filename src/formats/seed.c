@@ -225,7 +225,7 @@ static int try_header(sctx_t *cx, long line)
 /* ---- the title block ------------------------------------------------------------ */
 
 /* Does a title-block line try to be a date (an era name or a digit first,
- * and 年 or '-' after it) without being a valid one? */
+ * then 年, '-' or '/') without being a valid one? */
 static bool looks_like_date(const char *text)
 {
     static const char *const eras[] = { "明治", "大正", "昭和", "平成", "令和" };
@@ -284,10 +284,7 @@ static bool is_repeat(const sctx_t *cx)
 
 /* ---- items -------------------------------------------------------------------- */
 
-static const char *const col_ja[LAYOUT_SEED_COLS] = {
-    "通番", "区分", "セキュリティ対応目標", "対象者", "現在の対応状況",
-    "課題認識", "課題への対応計画", "関連規定", "関連規定箇所", "備考",
-};
+/* Column names for English messages (the Japanese ones are the headers). */
 static const char *const col_en[LAYOUT_SEED_COLS] = {
     "number", "category", "objective", "target", "current state",
     "gap", "plan", "sources", "places", "note",
@@ -301,7 +298,7 @@ static char *required_text(sctx_t *cx, long line, layout_col_t c)
     free(raw);
     if (!*t) {
         /* Each message names the column in its own language. */
-        SERR(cx, line, cx->col[c] + 1, "%sが空です%.0s", "the %.0s%s is empty", col_ja[c],
+        SERR(cx, line, cx->col[c] + 1, "%sが空です%.0s", "the %.0s%s is empty", layout_header(c),
              col_en[c]);
         free(t);
         return NULL;
