@@ -98,8 +98,8 @@ const char *db_errmsg(const db_t *db);
 /* The last error's DB_ERR_* code (DB_OK when none). */
 int db_errcode(const db_t *db);
 
-/* Run one or more parameterless statements (DDL, PRAGMA-free scripts).
- * Returns DB_OK or a DB_ERR_* code. */
+/* Run one or more statements without parameters (DDL, scripts, constant
+ * DML); nothing is returned.  Returns DB_OK or a DB_ERR_* code. */
 int db_exec(db_t *db, const char *sql);
 
 /* A prepared statement for sql, from the connection's cache when the same
@@ -124,14 +124,19 @@ int db_bind_null(db_stmt_t *st, int n);
 int db_bind_blob(db_stmt_t *st, int n, const void *p, size_t len);
 
 /* Run or advance: DB_ROW (a row is ready), DB_DONE, or a DB_ERR_* code.
- * On PostgreSQL the whole result is fetched by the first step, so results
- * must be bounded (LIMIT) and statements may be nested freely. */
+ * Once done or failed, a statement keeps answering the same until
+ * db_reset.  On PostgreSQL the whole result is fetched by the first step,
+ * so results must be bounded (LIMIT) and statements may be nested freely
+ * (one query per row of another) on both engines. */
 int db_step(db_stmt_t *st);
 /* Rows inserted, updated or deleted by the statement once it is DB_DONE. */
 int64_t db_changes(const db_stmt_t *st);
 
 /* Columns of the current row (0-based).  Text is NULL for SQL NULL and stays
- * valid until the next step, reset or finalize.  Integers of a NULL are 0. */
+ * valid until the next step, reset or finalize.  Integers of a NULL are 0.
+ * Integers read as text give their decimal digits on both engines, and
+ * PostgreSQL booleans (a comparison or EXISTS in a select list) read as 1 /
+ * 0, as on SQLite. */
 int db_col_count(db_stmt_t *st);
 const char *db_col_name(db_stmt_t *st, int col);
 bool db_col_is_null(db_stmt_t *st, int col);

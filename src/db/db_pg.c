@@ -14,6 +14,7 @@
 /* The advisory lock every writer takes (any constant: it only has to be the
  * same for every apicheck connection to the database). */
 #define PG_WRITE_LOCK "4702111234474983745"
+#define PG_BOOL_OID 16
 #define PG_BYTEA_OID 17
 
 typedef struct pg_db {
@@ -338,10 +339,17 @@ static bool pg_col_is_null(db_stmt_t *st, int col)
     return PQgetisnull(s->res, s->row, col);
 }
 
+/* Booleans (from comparisons and EXISTS in a select list) read as SQLite
+ * gives them: "1" / "0". */
 static const char *pg_col_text(db_stmt_t *st, int col)
 {
     pg_stmt_t *s = (pg_stmt_t *)st;
-    return PQgetisnull(s->res, s->row, col) ? NULL : PQgetvalue(s->res, s->row, col);
+    if (PQgetisnull(s->res, s->row, col))
+        return NULL;
+    const char *v = PQgetvalue(s->res, s->row, col);
+    if (PQftype(s->res, col) == PG_BOOL_OID)
+        return v[0] == 't' ? "1" : "0";
+    return v;
 }
 
 static int64_t pg_col_int64(db_stmt_t *st, int col)

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -218,6 +219,45 @@ static void test_open_errors(void **state)
     if (!is_pg(f))
         assert_int_equal(access(path, F_OK), -1); /* must_exist created nothing */
     free(path);
+}
+
+/* The settings db_open promises are in force. */
+static void test_open_settings(void **state)
+{
+    fx_t *f = *state;
+    if (is_pg(f)) {
+        db_stmt_t *st = db_prepare(f->db, "SELECT current_setting('lock_timeout'),"
+                                          " current_setting('search_path'), current_setting('client_encoding')");
+        assert_int_equal(db_step(st), DB_ROW);
+        assert_string_equal(db_col_text(st, 0), "5s");
+        assert_string_equal(db_col_text(st, 1), PG_SCHEMA);
+        assert_string_equal(db_col_text(st, 2), "UTF8");
+        db_finalize(st);
+    } else {
+        assert_int_equal(q_int(f->db, "PRAGMA foreign_keys", NULL, NULL), 1);
+        assert_int_equal(q_int(f->db, "PRAGMA synchronous", NULL, NULL), 2); /* FULL */
+        db_stmt_t *st = db_prepare(f->db, "PRAGMA journal_mode");
+        assert_int_equal(db_step(st), DB_ROW);
+        assert_string_equal(db_col_text(st, 0), "wal");
+        db_finalize(st);
+        struct stat sb;
+        assert_int_equal(stat(f->url, &sb), 0);
+        assert_int_equal(sb.st_mode & 0777, 0600);
+        db_open_opt_t o = { .sync_normal = true, .must_exist = true };
+        db_t *relaxed = db_open(f->url, &o, NULL);
+        assert_non_null(relaxed);
+        assert_int_equal(q_int(relaxed, "PRAGMA synchronous", NULL, NULL), 1); /* NORMAL */
+        db_close(relaxed);
+    }
+    /* Comparisons read the same on both engines. */
+    db_stmt_t *st = db_prepare(f->db, "SELECT 2 > 1, 1 > 2, CAST(NULL AS INTEGER) IS NULL");
+    assert_int_equal(db_step(st), DB_ROW);
+    assert_int_equal(db_col_int64(st, 0), 1);
+    assert_string_equal(db_col_text(st, 0), "1");
+    assert_int_equal(db_col_int64(st, 1), 0);
+    assert_string_equal(db_col_text(st, 1), "0");
+    assert_int_equal(db_col_int64(st, 2), 1);
+    db_finalize(st);
 }
 
 static void test_migrate_fresh(void **state)
@@ -954,15 +994,16 @@ static void test_bench_commits(void **state)
 #define T(fn, cfg) { cfg##_label ": " #fn, fn, fx_setup, fx_teardown, (void *)&cfg }
 #define sqlite_cfg_label "sqlite"
 #define pg_cfg_label "pg"
-#define ALL_TESTS(cfg)                                                                            \
-    {                                                                                             \
-        T(test_url_engine, cfg), T(test_open_errors, cfg), T(test_migrate_fresh, cfg),            \
-        T(test_migrate_refuses_newer, cfg), T(test_migrate_refuses_foreign_db, cfg),              \
-        T(test_model, cfg), T(test_bind_types, cfg), T(test_bind_order, cfg),                     \
-        T(test_bind_misuse, cfg), T(test_constraint_errors, cfg), T(test_transactions, cfg),      \
-        T(test_busy, cfg), T(test_stmt_cache, cfg), T(test_injection_verbatim, cfg),              \
-        T(test_lost_connection, cfg), T(test_backup, cfg), T(test_now, cfg),                      \
-        T(test_bench_commits, cfg),                                                               \
+#define ALL_TESTS(cfg)                                                                 \
+    {                                                                                  \
+        T(test_url_engine, cfg), T(test_open_errors, cfg), T(test_open_settings, cfg), \
+        T(test_migrate_fresh, cfg), T(test_migrate_refuses_newer, cfg),                \
+        T(test_migrate_refuses_foreign_db, cfg), T(test_model, cfg),                   \
+        T(test_bind_types, cfg), T(test_bind_order, cfg), T(test_bind_misuse, cfg),    \
+        T(test_constraint_errors, cfg), T(test_transactions, cfg), T(test_busy, cfg),  \
+        T(test_stmt_cache, cfg), T(test_injection_verbatim, cfg),                      \
+        T(test_lost_connection, cfg), T(test_backup, cfg), T(test_now, cfg),           \
+        T(test_bench_commits, cfg),                                                    \
     }
 
 int main(void)
