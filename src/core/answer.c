@@ -97,7 +97,24 @@ bool answer_is_empty(const answer_t *a)
 void answer_set_text(char **field, const char *v)
 {
     free(*field);
-    *field = blank(v) ? NULL : xstrdup(v);
+    if (blank(v)) {
+        *field = NULL;
+        return;
+    }
+    /* Line ends are stored as "\n" whatever the source wrote ("\r\n" from
+     * Windows and CSV, a lone "\r" from old Mac files). */
+    char *p = xstrdup(v), *w = p;
+    for (const char *r = p; *r; r++) {
+        if (*r == '\r') {
+            *w++ = '\n';
+            if (r[1] == '\n')
+                r++;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+    *field = p;
 }
 
 void answerset_compact(answerset_t *s)

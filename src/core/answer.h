@@ -51,7 +51,8 @@ answer_t *answerset_get(answerset_t *s, int no, side_t side);
 const answer_t *answerset_find(const answerset_t *s, int no, side_t side);
 /* Is the answer empty (unset status, every text NULL or "")? */
 bool answer_is_empty(const answer_t *a);
-/* Replace a text field, copying v ("" is stored as NULL). */
+/* Replace a text field, copying v ("" is stored as NULL, line ends are
+ * normalized to "\n"). */
 void answer_set_text(char **field, const char *v);
 /* Drop empty answers. */
 void answerset_compact(answerset_t *s);

@@ -8,9 +8,12 @@
 
 #include <stddef.h>
 
-/* Parse "平成30年8月2日" (also 元年, full-width digits, an optional space, and
- * plain ISO "2018-08-02" or "2018年8月2日") into ISO in out (11 bytes).
- * Returns 0, or -1 when the text is no valid date. */
+/* Parse "平成30年8月2日" (also 元年, full-width digits, spaces between the
+ * parts, the short form "H30.8.2" / "R8/4/1", plain ISO "2018-08-02" or
+ * "2018/8/2", and "2018年8月2日"; an optional weekday "(木)" must match)
+ * into ISO in out (11 bytes).  An era date must lie inside its era
+ * (平成31年5月1日 does not exist).  Returns 0, or -1 when the text is no
+ * valid date. */
 int wareki_to_iso(const char *text, char out[11]);
 /* Format ISO "2018-08-02" as "平成30年8月2日" (first year as 元年).
  * Returns 0, or -1 for an invalid date or one before 明治. */

@@ -30,8 +30,10 @@ int sheet_map_find(const table_t *t, sheet_map_t *m);
 /* Read the answers in table t into set (which answers catalog cat).
  * default_side is used where the table has no 回答者 column (or the cell is
  * empty) and for items answered by one side only the side is implied by
- * 対象者.  Problems go to d with the table's name and 1-based rows/columns.
- * Returns the number of problems added (0 = clean). */
+ * 対象者.  Problems go to d with the table's name and 1-based rows/columns;
+ * a row with a problem stores nothing.  A non-empty answer already in set
+ * for the same item and side counts as a duplicate, so several sheets may
+ * be read into one set.  Returns the number of problems added (0 = clean). */
 int sheet_read_answers(const table_t *t, const catalog_t *cat, int default_side,
                        answerset_t *set, diag_t *d);
 

@@ -29,6 +29,12 @@
 #define XLSX_SIDE_PARTNER 1
 #define XLSX_SIDE_BANK    2
 
+/* Labels of the title block's "label：value" cells (row 4 of a written
+ * sheet): the answering side and the catalog the sheet answers.  Readers
+ * accept "：" or ":" after the label. */
+#define XLSX_LABEL_SIDE       "回答者"
+#define XLSX_LABEL_CATALOG_ID "チェックリストID"
+
 typedef struct xlsx_write_opt {
     int sides;        /* XLSX_SIDE_* mask; 0 = the sides set has answers for
                          (both when set is NULL) */

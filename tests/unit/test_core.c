@@ -130,6 +130,9 @@ static void test_answerset(void **state)
     a = answerset_get(s, 1, SIDE_PARTNER);
     answer_set_text(&a->plan, "");
     assert_null(a->plan);
+    answer_set_text(&a->plan, "a\r\nb\rc\n");
+    assert_string_equal(a->plan, "a\nb\nc\n");
+    answer_set_text(&a->plan, NULL);
     assert_int_equal(s->n, 3);
     assert_int_equal(s->v[0].no, 1);
     assert_int_equal(s->v[0].side, SIDE_PARTNER);
