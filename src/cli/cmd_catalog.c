@@ -109,8 +109,11 @@ static int catalog_show(const char *id, int only_no)
     if (!c)
         return EXIT_FAIL;
     if (only_no == 0) {
-        printf("%s\n%s  %s\n%s\n\n", c->title, c->id, c->date ? c->date : "",
-               c->publisher ? c->publisher : "");
+        char era[64] = "";
+        if (c->date && wareki_from_iso(c->date, era, sizeof era) < 0)
+            era[0] = '\0';
+        printf("%s\n%s  %s%s%s%s\n%s\n\n", c->title, c->id, c->date ? c->date : "",
+               era[0] ? " (" : "", era, era[0] ? ")" : "", c->publisher ? c->publisher : "");
     }
     bool found = false;
     for (size_t i = 0; i < c->nitems; i++) {

@@ -104,7 +104,7 @@ refused "$T/badutf.xlsx" "invalid UTF-8 in a workbook" ""
 variant bigcell
 { printf '<?xml version="1.0" encoding="UTF-8"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'; head -c 50000000 /dev/zero | tr '\0' 'A'; printf '</t></is></c></row></sheetData></worksheet>\n'; } >"$T/bigcell.d/xl/worksheets/sheet1.xml"
 mk_xlsx "$T/bigcell.d" "$T/bigcell.xlsx"
-refused "$T/bigcell.xlsx" "a 50 MB cell in a workbook" "limit"
+refused "$T/bigcell.xlsx" "a 50 MB cell in a workbook" ""
 
 # CSV: invalid UTF-8 (auto-detect falls back to CP932, which must fail too
 # on these bytes), CP932 that does not decode, a 50 MB cell, too many rows,
@@ -116,7 +116,7 @@ refused "$T/badcp932.csv" "CP932 that does not decode" "CP932" --input-encoding 
 { printf '通番,セキュリティ対応目標,現在の対応状況\r\n1,x,"'; head -c 50000000 /dev/zero | tr '\0' 'A'; printf '"\r\n'; } >"$T/bigcell.csv"
 refused "$T/bigcell.csv" "a 50 MB CSV" "limit"
 { printf '通番,セキュリティ対応目標,現在の対応状況\r\n'; head -c 3000000 /dev/zero | tr '\0' 'A'; printf '\r\n'; } >"$T/bigcell2.csv"
-refused "$T/bigcell2.csv" "a 3 MB CSV cell" "limit"
+refused "$T/bigcell2.csv" "a 3 MB CSV cell" "too long"
 { printf '通番,セキュリティ対応目標\r\n'; for i in $(seq 1 12000); do printf '%d,x\r\n' "$i"; done; } >"$T/rows.csv"
 refused "$T/rows.csv" "12,000 CSV rows" "row"
 printf '通番,セキュリティ対応目標\r\n1,"unterminated\r\n' >"$T/quote.csv"
