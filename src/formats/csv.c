@@ -628,7 +628,7 @@ static void read_title_block(const table_t *t, long header_row, catalog_t *c)
             free(v);
             continue;
         }
-        if (!c->date && wareki_to_iso(v, iso) == 0) {
+        if (!c->date && wareki_to_iso(v, iso) == 0 && date_valid_iso(iso)) {
             c->date = xstrdup(iso);
             free(v);
         } else if (!c->title) {

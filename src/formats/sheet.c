@@ -93,9 +93,13 @@ int sheet_map_find(const table_t *t, sheet_map_t *m)
     m->header_row = -1;
     for (int c = 0; c < LCOL_COUNT; c++)
         m->col[c] = -1;
+    /* The first rows as the user sees them: by position, and by the source
+     * row number where a reader left out empty rows. */
     size_t limit = t->nrows < LIMIT_HEADER_SEARCH_ROWS ? t->nrows : LIMIT_HEADER_SEARCH_ROWS;
     for (size_t r = 0; r < limit; r++) {
         const table_row_t *row = &t->rows[r];
+        if (row->line > LIMIT_HEADER_SEARCH_ROWS)
+            break;
         int col[LCOL_COUNT];
         for (int c = 0; c < LCOL_COUNT; c++)
             col[c] = -1;
@@ -502,7 +506,8 @@ catalog_t *sheet_read_catalog(const table_t *t, diag_t *d)
             reference_parse(it, src, places, d, t->name, line, colno(&m, LCOL_REF_SOURCES));
     }
     if (problems(d) == before) {
-        qsort(c->items, c->nitems, sizeof *c->items, item_cmp);
+        if (c->nitems > 1)
+            qsort(c->items, c->nitems, sizeof *c->items, item_cmp);
         for (size_t i = 0; i < c->nitems; i++) {
             if (c->items[i].no != (int)i + 1) {
                 diag_add(d, t->name, 0, 0,

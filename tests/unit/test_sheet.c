@@ -146,6 +146,13 @@ static void test_map_find(void **state)
     table_free(t);
     buf_free(&b);
     buf_free(&c);
+    /* A reader that leaves out empty rows keeps the source row numbers. */
+    t = mk("通番|セキュリティ対応目標\n");
+    t->rows[0].line = 31;
+    assert_int_equal(sheet_map_find(t, &m), -1);
+    t->rows[0].line = 30;
+    assert_int_equal(sheet_map_find(t, &m), 0);
+    table_free(t);
     /* 通番 alone is not enough. */
     t = mk("通番|区分|対象者\n");
     assert_int_equal(sheet_map_find(t, &m), -1);
@@ -464,6 +471,10 @@ static void test_read_catalog(void **state)
     t = mk("通番|区分|セキュリティ対応目標|対象者\n1|区分|目標|共通\n3|区分|目標|共通\n");
     assert_null(sheet_read_catalog(t, &d));
     assert_true(diag_has(&d, "item 2 is missing"));
+    table_free(t);
+    t = mk("通番|区分|セキュリティ対応目標|対象者\n\n");
+    assert_null(sheet_read_catalog(t, &d));
+    assert_true(diag_has(&d, "no items"));
     table_free(t);
     t = mk("通番|セキュリティ対応目標\n1|目標\n");
     assert_null(sheet_read_catalog(t, &d));
