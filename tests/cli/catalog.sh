@@ -1,6 +1,6 @@
 #!/bin/bash
 # apicheck catalog list|show|export|import|refs, and template / make run.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/tap.sh"
 C="$BIN --catalog-dir $T/catalogs"
 
 expect 0 "catalog list" -- $C catalog list

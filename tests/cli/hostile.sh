@@ -1,7 +1,7 @@
 #!/bin/bash
 # Hostile files get a clear error, exit 1, and change nothing: no output
 # file appears, no catalog is imported.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/tap.sh"
 C="$BIN --catalog-dir $T/catalogs"
 F=tests/fixtures/answers-both.json
 "$BIN" convert "$F" "$T/good.xlsx" >/dev/null 2>&1 || notok "cannot make a good workbook"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Round trips through the command line: JSON -> XLSX -> JSON and
 # JSON -> CSV -> JSON are lossless for both sides, in every CSV encoding.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/tap.sh"
 F=tests/fixtures/answers-both.json
 
 expect 0 "fixture converts to normalized JSON" -- "$BIN" convert "$F" "$T/norm.json"

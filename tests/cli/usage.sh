@@ -1,7 +1,7 @@
 #!/bin/bash
 # The command line's contract: --help everywhere, exit 0/1/2, messages in
 # Japanese by default and in English under an English LANG, never a crash.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/tap.sh"
 
 expect 0 "apicheck --help" -- "$BIN" --help
 contains "$T/out" "catalog" "top-level help lists the commands"
