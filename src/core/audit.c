@@ -34,6 +34,7 @@ void audit_hash(const audit_event_t *e, char out[AUDIT_HASH_HEX])
     put_int(&st, e->seq);
     put_field(&st, e->at);
     put_int(&st, e->user_id);
+    put_field(&st, e->user_login);
     put_int(&st, e->org_id);
     put_field(&st, e->action);
     put_field(&st, e->object_type);

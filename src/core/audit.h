@@ -21,6 +21,7 @@ typedef struct audit_event {
     int64_t seq;            /* 1, 2, 3 … without gaps */
     const char *at;         /* ISO-8601 UTC time */
     int64_t user_id;        /* 0 for the system */
+    const char *user_login; /* the actor's login at the time, or NULL */
     int64_t org_id;         /* 0 when none */
     const char *action;     /* "answer.save", "assessment.submit" … */
     const char *object_type;/* "assessment", "answer", "user" … */

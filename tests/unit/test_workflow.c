@@ -162,7 +162,7 @@ static void test_transitions(void **state)
 static void test_audit_hash(void **state)
 {
     (void)state;
-    audit_event_t e = { 1, "2026-11-26T07:00:00Z", 3, 4, "answer.save", "answer", "7/1/partner",
+    audit_event_t e = { 1, "2026-11-26T07:00:00Z", 3, "hanako", 4, "answer.save", "answer", "7/1/partner",
                         NULL, "{\"status\":\"done\"}", AUDIT_GENESIS };
     char h1[AUDIT_HASH_HEX], h2[AUDIT_HASH_HEX];
     audit_hash(&e, h1);
