@@ -146,10 +146,12 @@ int64_t db_col_int64(db_stmt_t *st, int col);
 const void *db_col_blob(db_stmt_t *st, int col, size_t *len);
 
 /* Transactions.  begin_write serializes writers (see the top of this file);
- * begin_read gives a consistent read-only snapshot.  Nesting is refused
- * (DB_ERR_MISUSE).  commit returns DB_OK or an error, and on error the
- * transaction has been rolled back.  rollback without a transaction is a
- * no-op returning DB_OK, so cleanup paths may always call it. */
+ * begin_read gives a consistent read-only snapshot (a write in it fails
+ * with DB_ERR_MISUSE).  Nesting is refused (DB_ERR_MISUSE).  commit returns
+ * DB_OK or an error, and on error the transaction has been rolled back.
+ * rollback without a transaction is a no-op returning DB_OK, so cleanup
+ * paths may always call it.  Statements still running when a transaction
+ * ends are reset. */
 int db_begin_write(db_t *db);
 int db_begin_read(db_t *db);
 int db_commit(db_t *db);

@@ -70,6 +70,7 @@ static int pg_classify(const char *state)
         { "42P18", DB_ERR_MISUSE },  /* indeterminate_datatype: add a CAST */
         { "42P02", DB_ERR_MISUSE },  /* undefined_parameter */
         { "25P02", DB_ERR_MISUSE },  /* in_failed_sql_transaction */
+        { "25006", DB_ERR_MISUSE },  /* read_only_sql_transaction: write in db_begin_read */
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(state, map[i].state) == 0)

@@ -256,6 +256,10 @@ static int sq_step(db_stmt_t *st)
 {
     sq_stmt_t *s = (sq_stmt_t *)st;
     sq_db_t *d = (sq_db_t *)st->db;
+    /* PostgreSQL refuses writes in a READ ONLY transaction; so do we. */
+    if (st->db->tx == 1 && !sqlite3_stmt_readonly(s->st))
+        return db_set_error(st->db, DB_ERR_MISUSE, "読み取り専用のトランザクションでは書き込めません"
+                                                   " / cannot write in a read-only transaction");
     int rc = sqlite3_step(s->st);
     if (rc == SQLITE_ROW)
         return DB_ROW;

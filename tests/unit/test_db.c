@@ -773,6 +773,12 @@ static void test_transactions(void **state)
     assert_int_equal(db_commit(other), DB_OK);
     assert_int_equal(q_int(other, "SELECT count(*) FROM organizations", NULL, NULL), 2);
 
+    /* A read transaction refuses writes, on both engines. */
+    assert_int_equal(db_begin_read(other), DB_OK);
+    assert_int_equal(add_org(other, "bank", "U銀行", NULL, NULL), DB_ERR_MISUSE);
+    assert_int_equal(db_rollback(other), DB_OK);
+    assert_int_equal(q_int(db, "SELECT count(*) FROM organizations", NULL, NULL), 2);
+
     /* A statement still running when the transaction ends is reset. */
     assert_int_equal(db_begin_write(db), DB_OK);
     db_stmt_t *st = db_prepare(db, "SELECT name FROM organizations ORDER BY name");

@@ -1,0 +1,343 @@
+/*
+ * store — every query of the product, and the one place where the rules of
+ * core/ are applied to stored data.  Each operation takes the acting user
+ * (actor_t), asks core/workflow.h whether that actor may do it (tenant
+ * isolation first: another tenant's object is ST_NOT_FOUND, exactly like a
+ * missing one), runs in one transaction, and writes its audit event in that
+ * same transaction (core/audit.h chains them).  The command line and the web
+ * layer call only this API; neither holds a rule of its own.
+ *
+ * Memory: functions that fill a struct allocate its strings; the matching
+ * *_clear() frees them.  Lists come back as arrays the caller frees with
+ * the matching *_list_free().
+ *
+ * Errors: every function returns ST_OK (0) or a negative ST_* code, and
+ * store_errmsg() then holds a message in the current language (i18n.h).
+ * ST_DB means the engine failed (db_errmsg has details); ST_BUSY means a lock
+ * was not obtained in time: nothing was written, the caller may retry.
+ *
+ * Modules: store.c (opening, actors, organizations, users, connections,
+ * catalogs), store_audit.c (the audit trail: append, verify, log, backup),
+ * store_assessment.c (assessments, answers, reviews, comments, plans,
+ * profiles, import).
+ */
+#ifndef APICHECK_STORE_H
+#define APICHECK_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/answer.h"
+#include "core/catalog.h"
+#include "core/workflow.h"
+#include "db/db.h"
+
+typedef struct store store_t;
+
+enum {
+    ST_OK = 0,
+    ST_NOT_FOUND = -1,  /* missing, or another tenant's */
+    ST_FORBIDDEN = -2,  /* visible, but this actor may not */
+    ST_BAD_STATE = -3,  /* not in the assessment's current state */
+    ST_WRONG_SIDE = -4, /* not this actor's side, or the side does not answer the item */
+    ST_CONFLICT = -5,   /* a save based on a stale version */
+    ST_INVALID = -6,    /* bad input (message says which) */
+    ST_EXISTS = -7,     /* unique name/login/key already taken */
+    ST_BUSY = -8,       /* database locked: retry */
+    ST_DB = -9          /* engine error */
+};
+
+/* Open the store at url (SQLite path or postgres://…) and check that its
+ * schema is the one this binary writes.  With create, an empty or older
+ * database is migrated (apicheck init / migrate) and the built-in catalog
+ * is loaded.  Returns NULL with *err set (fresh, in the current language). */
+typedef struct store_open_opt {
+    bool create;          /* migrate and seed the built-in catalog */
+    bool sync_normal;     /* SQLite synchronous=NORMAL instead of FULL */
+    int busy_timeout_ms;  /* 0 = default */
+} store_open_opt_t;
+
+store_t *store_open(const char *url, const store_open_opt_t *opt, char **err);
+void store_close(store_t *st);
+db_t *store_db(store_t *st);
+const char *store_errmsg(const store_t *st);
+/* Schema versions before and after the last store_open with create. */
+void store_migrated(const store_t *st, int *from, int *to);
+
+/* ---- actors ----------------------------------------------------------- */
+
+/* The installation itself (init, migrations): an operator with no user. */
+actor_t store_system_actor(void);
+/* The enabled user with this login.  ST_NOT_FOUND when there is none. */
+int store_actor(store_t *st, const char *login, actor_t *out);
+/* Check a password (argon2id) and give the actor.  Wrong login and wrong
+ * password are the same ST_NOT_FOUND. */
+int store_login(store_t *st, const char *login, const char *password, actor_t *out);
+
+/* ---- organizations ---------------------------------------------------- */
+
+typedef struct org {
+    int64_t id;
+    org_kind_t kind;
+    char *name;
+    char *reg_no;   /* 登録番号 / 金融機関コード, or NULL */
+    bool disabled;
+} org_t;
+
+/* Operators only. */
+int store_org_create(store_t *st, const actor_t *a, org_kind_t kind, const char *name,
+                     const char *reg_no, int64_t *id);
+/* By id ("12") or exact name; visible to operators, its members, and the
+ * other party of a connection. */
+int store_org_get(store_t *st, const actor_t *a, const char *key, org_t *out);
+int store_org_list(store_t *st, const actor_t *a, org_t **out, size_t *n);
+void org_clear(org_t *o);
+void org_list_free(org_t *v, size_t n);
+
+/* ---- users ------------------------------------------------------------ */
+
+typedef struct user {
+    int64_t id;
+    char *login;
+    char *display_name;
+    role_t role;
+    int64_t org_id;     /* 0 for operators */
+    bool is_operator;
+    bool disabled;
+} user_t;
+
+/* Operators create anyone; an organization's admin creates users of its own
+ * organization (never operators).  The password is hashed with argon2id;
+ * NULL leaves the account without one (cannot log in). */
+int store_user_create(store_t *st, const actor_t *a, const user_t *u, const char *password,
+                      int64_t *id);
+/* Operators, the org's admins, or the user themself. */
+int store_user_set_password(store_t *st, const actor_t *a, const char *login,
+                            const char *password);
+int store_user_list(store_t *st, const actor_t *a, user_t **out, size_t *n);
+void user_clear(user_t *u);
+void user_list_free(user_t *v, size_t n);
+
+/* ---- connections ------------------------------------------------------ */
+
+typedef struct connection {
+    int64_t id;
+    int64_t bank_id, partner_id;
+    char *bank_name, *partner_name;
+    char *scope;   /* "read" (参照系) / "write" (更新系) */
+    char *state;   /* planned / active / suspended / ended */
+} connection_t;
+
+/* Operators, or an admin of the bank. */
+int store_connection_create(store_t *st, const actor_t *a, int64_t bank_id,
+                            int64_t partner_id, const char *scope, int64_t *id);
+int store_connection_set_state(store_t *st, const actor_t *a, int64_t id, const char *state);
+/* The connections the actor's organization is party to (all for operators). */
+int store_connection_list(store_t *st, const actor_t *a, connection_t **out, size_t *n);
+void connection_clear(connection_t *c);
+void connection_list_free(connection_t *v, size_t n);
+
+/* ---- catalogs --------------------------------------------------------- */
+
+/* Store an edition (operators).  Idempotent for identical content;
+ * ST_EXISTS when the id holds a different edition (editions never change). */
+int store_catalog_put(store_t *st, const actor_t *a, const catalog_t *c, bool builtin);
+/* Any logged-in actor may read catalogs.  NULL with ST_NOT_FOUND. */
+catalog_t *store_catalog_get(store_t *st, const char *id);
+int store_catalog_ids(store_t *st, char ***ids, size_t *n); /* free each, then the array */
+
+/* ---- a bank's own selection ------------------------------------------ */
+
+/* FISC expects each bank to use the items that fit its risk.  A selection
+ * names, per catalog and API scope, which catalog items apply and adds the
+ * bank's own items (numbered after the catalog's, same columns).  Each call
+ * writes a new version; assessments keep the version they were opened
+ * with.  Bank admins (and operators) only.  items/nitems: the catalog item
+ * numbers that apply (NULL = all); own: extra items (may be NULL). */
+int store_selection_create(store_t *st, const actor_t *a, int64_t bank_id,
+                           const char *catalog_id, const char *scope, const int *items,
+                           size_t nitems, const catalog_t *own, int64_t *id, int *version);
+
+/* ---- assessments ------------------------------------------------------ */
+
+typedef struct assessment {
+    int64_t id;
+    int64_t connection_id;
+    int64_t bank_id, partner_id;
+    char *bank_name, *partner_name;
+    char *scope;
+    char *catalog_id;
+    int64_t selection_id;   /* 0 when the whole catalog applies */
+    char *round;            /* "2026年度" */
+    char *due;              /* ISO date or NULL */
+    wf_state_t state;
+    int64_t version;
+    int64_t previous_id;    /* 0 when none */
+    char *updated_at;
+} assessment_t;
+
+typedef struct assessment_open_opt {
+    const char *round;        /* required */
+    const char *due;          /* ISO or NULL */
+    int64_t previous_id;      /* start from that assessment's answers (same
+                                 connection); carried over by item, never by row */
+    bool no_profile;          /* do not pre-fill from the partner's profile */
+} assessment_open_opt_t;
+
+/* A bank user opens an assessment on one of its connections, using the
+ * bank's latest selection for the catalog and the connection's scope when
+ * there is one.  Answers start
+ * from previous_id when given, else from the partner's profile for the
+ * catalog (partner side), and are carried over only for items that exist
+ * in the catalog (matched by item key / number and objective text). */
+int store_assessment_open(store_t *st, const actor_t *a, int64_t connection_id,
+                          const char *catalog_id, const assessment_open_opt_t *opt,
+                          int64_t *id);
+int store_assessment_get(store_t *st, const actor_t *a, int64_t id, assessment_t *out);
+/* Those the actor may see, newest first. */
+int store_assessment_list(store_t *st, const actor_t *a, assessment_t **out, size_t *n);
+void assessment_clear(assessment_t *x);
+void assessment_list_free(assessment_t *v, size_t n);
+
+/* The checklist an assessment uses: its catalog narrowed and extended by
+ * the bank's selection version, if any (ACT_READ).  NULL with *rc set. */
+catalog_t *store_assessment_catalog(store_t *st, const actor_t *a, int64_t assessment_id,
+                                    int *rc);
+/* Every answer of an assessment as an answer set (ACT_READ). */
+int store_answers(store_t *st, const actor_t *a, int64_t assessment_id, answerset_t **out);
+/* One answer and its version (0 when never saved: base a first save on 0). */
+int store_answer_get(store_t *st, const actor_t *a, int64_t assessment_id, int no,
+                     side_t side, answer_t *out, int64_t *version);
+/* Save one answer (ACT_ANSWER).  base_version is the version the editor
+ * started from; when the stored one differs, ST_CONFLICT and nothing is
+ * written (store_answer_get shows the current value).  *new_version gets
+ * the saved version.  Validates the item, the side, text sizes, UTF-8 and
+ * the due date. */
+int store_answer_save(store_t *st, const actor_t *a, int64_t assessment_id, const answer_t *ans,
+                      int64_t base_version, int64_t *new_version);
+/* A workflow step: ACT_SUBMIT, ACT_START_REVIEW, ACT_RETURN, ACT_ACCEPT.
+ * comment (may be NULL) is added to the assessment's thread. */
+int store_assessment_step(store_t *st, const actor_t *a, int64_t assessment_id,
+                          wf_action_t action, const char *comment);
+
+/* ---- reviews, comments ------------------------------------------------ */
+
+typedef enum evaluation {
+    EVAL_UNRATED = 0, /* 未評価 */
+    EVAL_OK = 1,      /* 適 */
+    EVAL_IMPROVE = 2, /* 要改善 */
+    EVAL_NG = 3       /* 不適 */
+} evaluation_t;
+
+const char *evaluation_code(evaluation_t e);  /* unrated / ok / improve / ng */
+const char *evaluation_label(evaluation_t e); /* 未評価 / 適 / 要改善 / 不適 */
+int evaluation_parse(const char *s, evaluation_t *out);
+
+/* The bank's evaluation of an item (ACT_REVIEW), with an optional comment. */
+int store_review_set(store_t *st, const actor_t *a, int64_t assessment_id, int no,
+                     evaluation_t e, const char *comment);
+
+typedef struct review {
+    int no;
+    evaluation_t evaluation;
+} review_t;
+int store_reviews(store_t *st, const actor_t *a, int64_t assessment_id, review_t **out,
+                  size_t *n);
+
+typedef struct comment {
+    int64_t id;
+    int no;             /* 0: on the whole assessment */
+    char *author_login;
+    char *body;
+    char *created_at;
+} comment_t;
+/* Add to an item's thread (no > 0) or the assessment's (no == 0). */
+int store_comment_add(store_t *st, const actor_t *a, int64_t assessment_id, int no,
+                      const char *body);
+int store_comments(store_t *st, const actor_t *a, int64_t assessment_id, int no,
+                   comment_t **out, size_t *n);
+void comment_list_free(comment_t *v, size_t n);
+
+/* ---- remediation plans ------------------------------------------------ */
+
+typedef struct plan {
+    int64_t id;
+    int64_t assessment_id;
+    int no;
+    side_t side;
+    char *body, *owner, *due;
+    bool done;
+    char *partner_name, *bank_name, *round;
+} plan_t;
+
+/* Add a plan to an item's side (ACT_PLAN). */
+int store_plan_add(store_t *st, const actor_t *a, int64_t assessment_id, int no, side_t side,
+                   const char *body, const char *owner, const char *due, int64_t *id);
+int store_plan_close(store_t *st, const actor_t *a, int64_t plan_id);
+/* Open plans visible to the actor; with overdue_on (ISO date), only those
+ * due before it. */
+int store_plans(store_t *st, const actor_t *a, const char *overdue_on, plan_t **out,
+                size_t *n);
+void plan_list_free(plan_t *v, size_t n);
+
+/* ---- profiles: fill once, share with many ---------------------------- */
+
+/* Copy the partner's answer of one item (no == 0: every item) from an
+ * assessment into the partner's profile for that catalog. */
+int store_profile_push(store_t *st, const actor_t *a, int64_t assessment_id, int no);
+
+/* ---- import ----------------------------------------------------------- */
+
+/* One change an import would make. */
+typedef struct change {
+    int no;
+    side_t side;
+    answer_t before, after; /* owned strings */
+} change_t;
+
+/* Apply a filled answer set to an assessment as the actor: only the
+ * actor's side is taken (answers of the other side that differ are an
+ * error); every answer goes through the same checks as store_answer_save;
+ * all or nothing, in one transaction.  With dry_run nothing is written.
+ * *changes lists what differs (or would). */
+int store_import(store_t *st, const actor_t *a, int64_t assessment_id, const answerset_t *in,
+                 bool dry_run, change_t **changes, size_t *n);
+void change_list_free(change_t *v, size_t n);
+
+/* ---- audit trail ------------------------------------------------------ */
+
+/* Append an event inside the caller's open write transaction (store.c and
+ * store_assessment.c call this; nobody else writes audit_events). */
+int store_audit_append(store_t *st, const actor_t *a, const char *action,
+                       const char *object_type, const char *object_id, const char *before,
+                       const char *after);
+
+typedef struct audit_row {
+    int64_t seq;
+    char *at, *user_login, *action, *object_type, *object_id, *before, *after;
+    int64_t user_id, org_id;
+} audit_row_t;
+
+typedef struct audit_filter {
+    const char *object_type; /* NULL = any */
+    const char *object_id;
+    const char *user_login;
+    const char *since, *until; /* ISO times, inclusive / exclusive */
+    int limit;                  /* 0 = 1000 */
+} audit_filter_t;
+
+/* Events the actor may see (operators: all; others: those of their own
+ * organization's users and of objects of their assessments). */
+int store_audit_log(store_t *st, const actor_t *a, const audit_filter_t *f, audit_row_t **out,
+                    size_t *n);
+void audit_row_list_free(audit_row_t *v, size_t n);
+/* Walk the whole chain.  ST_OK when intact (*count events); otherwise
+ * ST_INVALID with *bad_seq the first event that was altered, removed,
+ * inserted or reordered and store_errmsg saying what. */
+int store_audit_verify(store_t *st, int64_t *count, int64_t *bad_seq);
+
+/* SQLite online backup to path (operators). */
+int store_backup(store_t *st, const actor_t *a, const char *path);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * store_impl — what the store's own modules share (store.c, store_audit.c,
+ * store_assessment.c): the store struct, error reporting and the small
+ * helpers every query uses.  Not for use outside src/db/.
+ */
+#ifndef APICHECK_STORE_IMPL_H
+#define APICHECK_STORE_IMPL_H
+
+#include "db/store.h"
+#include "util/buf.h"
+
+struct store {
+    db_t *db;
+    char *errmsg;       /* last message, current language */
+    int from_version, to_version;
+};
+
+/* Record an error (message pair, printf-style with the same arguments) and
+ * return code. */
+int st_fail(store_t *st, int code, const char *ja_fmt, const char *en_fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Map a DB_ERR_* code to ST_* (BUSY → ST_BUSY, UNIQUE → ST_EXISTS, …),
+ * recording db_errmsg; returns the ST_* code. */
+int st_db_fail(store_t *st, int db_rc);
+/* Map a workflow refusal to ST_* with its message; WF_OK → ST_OK. */
+int st_wf_fail(store_t *st, wf_result_t r);
+/* Roll back (if a transaction is open) and return rc: for error paths. */
+int st_abort(store_t *st, int rc);
+/* Commit; maps a failed commit. */
+int st_commit(store_t *st);
+/* Begin a write transaction; ST_OK or the mapped error. */
+int st_begin_write(store_t *st);
+
+/* Prepare, bind text/int parameters from a list and step once.  Format
+ * letters: 's' text (NULL allowed), 'i' int64, 'n' int (as int64).
+ * Returns the prepared statement after its first step (DB_ROW / DB_DONE in
+ * *step_rc), or NULL on error (recorded).  The caller finalizes. */
+db_stmt_t *st_query(store_t *st, int *step_rc, const char *sql, const char *types, ...);
+/* Run a statement that returns no rows; ST_OK or mapped error. *changes
+ * (may be NULL) gets the rows changed. */
+int st_exec(store_t *st, int64_t *changes, const char *sql, const char *types, ...);
+
+/* A fresh copy of column col of the current row (NULL for SQL NULL). */
+char *st_col_dup(db_stmt_t *s, int col);
+
+/* A JSON text for an answer (for audit before/after); fresh string. */
+char *st_answer_json(const answer_t *a, int64_t version);
+/* JSON string escaping into b. */
+void st_json_str(buf_t *b, const char *s);
+
+/* Load the participants of an assessment for workflow checks: ST_NOT_FOUND
+ * when missing. */
+int st_assessment_target(store_t *st, int64_t assessment_id, wf_target_t *t,
+                         char **catalog_id);
+
+#endif
