@@ -40,6 +40,7 @@ int st_fail(store_t *st, int code, const char *ja_fmt, const char *en_fmt, ...)
     free(st->errmsg);
     st->errmsg = vfmt(tr(ja_fmt, en_fmt), ap);
     va_end(ap);
+    st->last_rc = code;
     return code;
 }
 
@@ -148,7 +149,7 @@ int st_exec(store_t *st, int64_t *changes, const char *sql, const char *types, .
     db_stmt_t *s = vquery(st, &step, sql, types, ap);
     va_end(ap);
     if (!s)
-        return st->errmsg ? ST_DB : ST_DB;
+        return st->last_rc;
     if (changes)
         *changes = db_changes(s);
     db_finalize(s);
@@ -213,7 +214,7 @@ int st_assessment_target(store_t *st, int64_t assessment_id, wf_target_t *t, cha
                             "WHERE a.id = $1",
                             "i", assessment_id);
     if (!s)
-        return ST_DB;
+        return st->last_rc;
     if (step != DB_ROW) {
         db_finalize(s);
         return st_wf_fail(st, WF_NOT_FOUND);
@@ -243,6 +244,7 @@ store_t *store_open(const char *url, const store_open_opt_t *opt, char **err)
     dopt.busy_timeout_ms = opt->busy_timeout_ms;
     dopt.sync_normal = opt->sync_normal;
     dopt.must_exist = !opt->create;
+    dopt.pg_schema = opt->pg_schema;
     db_t *db = db_open(url, &dopt, err);
     if (!db)
         return NULL;
@@ -330,7 +332,7 @@ int store_actor(store_t *st, const char *login, actor_t *out)
                             "AND (o.id IS NULL OR o.disabled = 0)",
                             "s", login);
     if (!s)
-        return ST_DB;
+        return st->last_rc;
     int rc = ST_OK;
     if (step == DB_ROW)
         actor_from_row(s, out);
@@ -349,7 +351,7 @@ int store_login(store_t *st, const char *login, const char *password, actor_t *o
                             "u.disabled = 0 AND (o.id IS NULL OR o.disabled = 0)",
                             "s", login);
     if (!s)
-        return ST_DB;
+        return st->last_rc;
     bool ok = false;
     if (step == DB_ROW && !db_col_is_null(s, 5)) {
         const char *hash = db_col_text(s, 5);
@@ -359,8 +361,10 @@ int store_login(store_t *st, const char *login, const char *password, actor_t *o
     } else {
         /* Spend the same effort for an unknown login. */
         char dummy[crypto_pwhash_STRBYTES];
-        crypto_pwhash_str(dummy, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE);
+        int spent = crypto_pwhash_str(dummy, password, strlen(password),
+                                      crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                      crypto_pwhash_MEMLIMIT_INTERACTIVE);
+        (void)spent;
     }
     db_finalize(s);
     if (!ok)
@@ -432,8 +436,7 @@ int store_org_create(store_t *st, const actor_t *a, org_kind_t kind, const char 
                             "ssss", org_kind_code(kind), name, reg_no && *reg_no ? reg_no : NULL,
                             now);
     if (!s)
-        return st_abort(st, st->errmsg ? (db_errcode(st->db) == DB_ERR_UNIQUE ? ST_EXISTS : ST_DB)
-                                       : ST_DB);
+        return st_abort(st, st->last_rc);
     int64_t oid = db_col_int64(s, 0);
     db_finalize(s);
     buf_t after = BUF_INIT(0);
@@ -501,7 +504,7 @@ int store_org_get(store_t *st, const actor_t *a, const char *key, org_t *out)
                                   "SELECT " ORG_COLS " FROM organizations WHERE name = $1", "s",
                                   key);
     if (!s)
-        return ST_DB;
+        return st->last_rc;
     int rc = ST_OK;
     if (step == DB_ROW)
         org_from_row(s, out);
@@ -520,7 +523,7 @@ int store_org_list(store_t *st, const actor_t *a, org_t **out, size_t *n)
     int step;
     db_stmt_t *s = st_query(st, &step, "SELECT " ORG_COLS " FROM organizations ORDER BY id", "");
     if (!s)
-        return ST_DB;
+        return st->last_rc;
     size_t cap = 0;
     org_t *v = NULL;
     size_t cnt = 0;
@@ -561,4 +564,470 @@ void org_list_free(org_t *v, size_t n)
     for (size_t i = 0; i < n; i++)
         org_clear(&v[i]);
     free(v);
+}
+
+/* ---- users ------------------------------------------------------------ */
+
+static bool login_valid(const char *login)
+{
+    size_t n = strlen(login);
+    if (n < 2 || n > 64)
+        return false;
+    for (const char *p = login; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
+              *p == '_' || *p == '@'))
+            return false;
+    return true;
+}
+
+static int64_t user_org(store_t *st, const char *login, bool *found)
+{
+    int step;
+    db_stmt_t *s = st_query(st, &step, "SELECT org_id FROM users WHERE login = $1", "s", login);
+    *found = false;
+    if (!s)
+        return 0;
+    int64_t org = 0;
+    if (step == DB_ROW) {
+        *found = true;
+        org = db_col_int64(s, 0);
+    }
+    db_finalize(s);
+    return org;
+}
+
+int store_user_create(store_t *st, const actor_t *a, const user_t *u, const char *password,
+                      int64_t *id)
+{
+    bool own_admin = a->role == ROLE_ADMIN && a->org_id && a->org_id == u->org_id &&
+                     !u->is_operator;
+    if (!a->operator_ && !own_admin)
+        return st_wf_fail(st, a->org_id && a->org_id != u->org_id ? WF_NOT_FOUND : WF_FORBIDDEN);
+    if (!u->login || !login_valid(u->login))
+        return st_fail(st, ST_INVALID,
+                       "ログイン名は英小文字・数字・. - _ @ の 2〜64 文字です",
+                       "a login has 2 to 64 of a-z, 0-9, . - _ @");
+    int rc;
+    if ((rc = check_text(st, tr("表示名", "display name"), u->display_name, 200, false)))
+        return rc;
+    if (!u->is_operator && !u->org_id)
+        return st_fail(st, ST_INVALID, "利用者は組織に属します (--org)",
+                       "a user belongs to an organization (--org)");
+    if (u->role < ROLE_VIEWER || u->role > ROLE_ADMIN)
+        return st_fail(st, ST_INVALID, "役割が不正です", "invalid role");
+    char hash[crypto_pwhash_STRBYTES];
+    if (password && (rc = hash_password(st, password, hash)))
+        return rc;
+    if ((rc = st_begin_write(st)))
+        return rc;
+    char now[DB_NOW_LEN];
+    db_now(now);
+    int step;
+    db_stmt_t *s = st_query(
+        st, &step,
+        "INSERT INTO users (login, display_name, pw_hash, role, org_id, is_operator, "
+        "created_at, updated_at) VALUES ($1, $2, $3, $4, NULLIF($5, 0), $6, $7, $7) RETURNING id",
+        "ssssiis", u->login, u->display_name && *u->display_name ? u->display_name : u->login,
+        password ? hash : NULL, role_code(u->role), u->org_id, (int64_t)(u->is_operator ? 1 : 0),
+        now);
+    if (!s)
+        return st_abort(st, st->last_rc);
+    int64_t uid = db_col_int64(s, 0);
+    db_finalize(s);
+    buf_t after = BUF_INIT(0);
+    buf_adds(&after, "{\"login\":");
+    st_json_str(&after, u->login);
+    buf_printf(&after, ",\"role\":\"%s\",\"org_id\":%lld,\"operator\":%s}", role_code(u->role),
+               (long long)u->org_id, u->is_operator ? "true" : "false");
+    char uid_s[24];
+    snprintf(uid_s, sizeof uid_s, "%lld", (long long)uid);
+    rc = store_audit_append(st, a, "user.create", "user", uid_s, NULL, buf_str(&after));
+    buf_free(&after);
+    sodium_memzero(hash, sizeof hash);
+    if (rc)
+        return st_abort(st, rc);
+    if ((rc = st_commit(st)))
+        return rc;
+    if (id)
+        *id = uid;
+    return ST_OK;
+}
+
+int store_user_set_password(store_t *st, const actor_t *a, const char *login,
+                            const char *password)
+{
+    bool found;
+    int64_t org = user_org(st, login, &found);
+    if (!found)
+        return st_fail(st, ST_NOT_FOUND, "利用者 %s はいません", "no user %s", login);
+    actor_t target;
+    bool self = store_actor(st, login, &target) == ST_OK && target.user_id == a->user_id &&
+                a->user_id != 0;
+    bool admin = a->role == ROLE_ADMIN && a->org_id && a->org_id == org;
+    if (!a->operator_ && !self && !admin)
+        return st_fail(st, ST_NOT_FOUND, "利用者 %s はいません", "no user %s", login);
+    char hash[crypto_pwhash_STRBYTES];
+    int rc = hash_password(st, password, hash);
+    if (rc)
+        return rc;
+    if ((rc = st_begin_write(st)))
+        return rc;
+    char now[DB_NOW_LEN];
+    db_now(now);
+    rc = st_exec(st, NULL, "UPDATE users SET pw_hash = $1, updated_at = $2 WHERE login = $3",
+                 "sss", hash, now, login);
+    sodium_memzero(hash, sizeof hash);
+    if (rc)
+        return st_abort(st, rc);
+    /* The audit event says that the password changed, never what to. */
+    rc = store_audit_append(st, a, "user.password", "user", login, NULL, NULL);
+    if (rc)
+        return st_abort(st, rc);
+    return st_commit(st);
+}
+
+int store_user_list(store_t *st, const actor_t *a, user_t **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    int step;
+    db_stmt_t *s = st_query(st, &step,
+                            "SELECT id, login, display_name, role, org_id, is_operator, disabled "
+                            "FROM users WHERE $1 = 1 OR org_id = $2 ORDER BY id",
+                            "ii", (int64_t)(a->operator_ ? 1 : 0), a->org_id);
+    if (!s)
+        return st->last_rc;
+    user_t *v = NULL;
+    size_t cnt = 0, cap = 0;
+    for (; step == DB_ROW; step = db_step(s)) {
+        v = xgrow(v, &cap, cnt + 1, sizeof *v);
+        user_t *u = &v[cnt++];
+        memset(u, 0, sizeof *u);
+        u->id = db_col_int64(s, 0);
+        u->login = st_col_dup(s, 1);
+        u->display_name = st_col_dup(s, 2);
+        role_t r = ROLE_VIEWER;
+        role_parse(db_col_text(s, 3), &r);
+        u->role = r;
+        u->org_id = db_col_int64(s, 4);
+        u->is_operator = db_col_int64(s, 5) != 0;
+        u->disabled = db_col_int64(s, 6) != 0;
+    }
+    db_finalize(s);
+    if (step < 0) {
+        user_list_free(v, cnt);
+        return st_db_fail(st, step);
+    }
+    *out = v;
+    *n = cnt;
+    return ST_OK;
+}
+
+void user_clear(user_t *u)
+{
+    free(u->login);
+    free(u->display_name);
+    memset(u, 0, sizeof *u);
+}
+
+void user_list_free(user_t *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        user_clear(&v[i]);
+    free(v);
+}
+
+/* ---- connections ------------------------------------------------------ */
+
+static int scope_norm(const char *in, const char **out)
+{
+    if (in && (strcmp(in, "read") == 0 || strcmp(in, "参照系") == 0)) {
+        *out = "read";
+        return 0;
+    }
+    if (in && (strcmp(in, "write") == 0 || strcmp(in, "更新系") == 0)) {
+        *out = "write";
+        return 0;
+    }
+    return -1;
+}
+
+int store_connection_create(store_t *st, const actor_t *a, int64_t bank_id,
+                            int64_t partner_id, const char *scope, int64_t *id)
+{
+    bool bank_admin = a->role == ROLE_ADMIN && a->org_kind == ORG_BANK && a->org_id == bank_id;
+    if (!a->operator_ && !bank_admin)
+        return st_wf_fail(st, WF_FORBIDDEN);
+    const char *sc;
+    if (scope_norm(scope, &sc) < 0)
+        return st_fail(st, ST_INVALID, "API の範囲は read (参照系) か write (更新系) です",
+                       "the API scope is read (参照系) or write (更新系)");
+    int rc;
+    if ((rc = st_begin_write(st)))
+        return rc;
+    char now[DB_NOW_LEN];
+    db_now(now);
+    int step;
+    db_stmt_t *s = st_query(st, &step,
+                            "INSERT INTO connections (bank_id, partner_id, scope, state, "
+                            "created_at, updated_at) VALUES ($1, $2, $3, 'active', $4, $4) "
+                            "RETURNING id",
+                            "iiss", bank_id, partner_id, sc, now);
+    if (!s) {
+        if (st->last_rc == ST_INVALID)
+            st_fail(st, ST_INVALID, "銀行と API接続先を指定してください (組織の種類を確認してください)",
+                    "name a bank and a partner (check the organizations' kinds)");
+        return st_abort(st, st->last_rc);
+    }
+    int64_t cid = db_col_int64(s, 0);
+    db_finalize(s);
+    char cid_s[24], after[160];
+    snprintf(cid_s, sizeof cid_s, "%lld", (long long)cid);
+    snprintf(after, sizeof after, "{\"bank_id\":%lld,\"partner_id\":%lld,\"scope\":\"%s\"}",
+             (long long)bank_id, (long long)partner_id, sc);
+    if ((rc = store_audit_append(st, a, "connection.create", "connection", cid_s, NULL, after)))
+        return st_abort(st, rc);
+    if ((rc = st_commit(st)))
+        return rc;
+    if (id)
+        *id = cid;
+    return ST_OK;
+}
+
+int store_connection_set_state(store_t *st, const actor_t *a, int64_t id, const char *state)
+{
+    static const char *const states[] = { "planned", "active", "suspended", "ended" };
+    bool ok = false;
+    for (size_t i = 0; i < 4; i++)
+        ok = ok || (state && strcmp(state, states[i]) == 0);
+    if (!ok)
+        return st_fail(st, ST_INVALID, "状態は planned, active, suspended, ended のいずれかです",
+                       "the state is planned, active, suspended or ended");
+    int step;
+    db_stmt_t *s = st_query(st, &step, "SELECT bank_id, partner_id, state FROM connections "
+                                       "WHERE id = $1", "i", id);
+    if (!s)
+        return st->last_rc;
+    int64_t bank = 0, partner = 0;
+    char *before = NULL;
+    if (step == DB_ROW) {
+        bank = db_col_int64(s, 0);
+        partner = db_col_int64(s, 1);
+        before = st_col_dup(s, 2);
+    }
+    db_finalize(s);
+    bool visible = a->operator_ || (a->org_id && (a->org_id == bank || a->org_id == partner));
+    if (step != DB_ROW || !visible) {
+        free(before);
+        return st_fail(st, ST_NOT_FOUND, "接続 %lld はありません", "no connection %lld",
+                       (long long)id);
+    }
+    if (!a->operator_ && !(a->org_id == bank && a->role == ROLE_ADMIN)) {
+        free(before);
+        return st_wf_fail(st, WF_FORBIDDEN);
+    }
+    int rc = st_begin_write(st);
+    if (rc) {
+        free(before);
+        return rc;
+    }
+    char now[DB_NOW_LEN], id_s[24], b[64], af[64];
+    db_now(now);
+    snprintf(id_s, sizeof id_s, "%lld", (long long)id);
+    snprintf(b, sizeof b, "{\"state\":\"%s\"}", before);
+    snprintf(af, sizeof af, "{\"state\":\"%s\"}", state);
+    free(before);
+    if ((rc = st_exec(st, NULL, "UPDATE connections SET state = $1, updated_at = $2 WHERE id = $3",
+                      "ssi", state, now, id)) ||
+        (rc = store_audit_append(st, a, "connection.state", "connection", id_s, b, af)))
+        return st_abort(st, rc);
+    return st_commit(st);
+}
+
+int store_connection_list(store_t *st, const actor_t *a, connection_t **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    int step;
+    db_stmt_t *s = st_query(st, &step,
+                            "SELECT c.id, c.bank_id, c.partner_id, b.name, p.name, c.scope, "
+                            "c.state FROM connections c JOIN organizations b ON b.id = c.bank_id "
+                            "JOIN organizations p ON p.id = c.partner_id "
+                            "WHERE $1 = 1 OR c.bank_id = $2 OR c.partner_id = $2 ORDER BY c.id",
+                            "ii", (int64_t)(a->operator_ ? 1 : 0), a->org_id);
+    if (!s)
+        return st->last_rc;
+    connection_t *v = NULL;
+    size_t cnt = 0, cap = 0;
+    for (; step == DB_ROW; step = db_step(s)) {
+        v = xgrow(v, &cap, cnt + 1, sizeof *v);
+        connection_t *c = &v[cnt++];
+        c->id = db_col_int64(s, 0);
+        c->bank_id = db_col_int64(s, 1);
+        c->partner_id = db_col_int64(s, 2);
+        c->bank_name = st_col_dup(s, 3);
+        c->partner_name = st_col_dup(s, 4);
+        c->scope = st_col_dup(s, 5);
+        c->state = st_col_dup(s, 6);
+    }
+    db_finalize(s);
+    if (step < 0) {
+        connection_list_free(v, cnt);
+        return st_db_fail(st, step);
+    }
+    *out = v;
+    *n = cnt;
+    return ST_OK;
+}
+
+void connection_clear(connection_t *c)
+{
+    free(c->bank_name);
+    free(c->partner_name);
+    free(c->scope);
+    free(c->state);
+    memset(c, 0, sizeof *c);
+}
+
+void connection_list_free(connection_t *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        connection_clear(&v[i]);
+    free(v);
+}
+
+/* ---- catalogs --------------------------------------------------------- */
+
+catalog_t *store_catalog_get(store_t *st, const char *id)
+{
+    int step;
+    db_stmt_t *s = st_query(st, &step,
+                            "SELECT id, title, edition_date, publisher FROM catalogs WHERE id = $1",
+                            "s", id);
+    if (!s)
+        return NULL;
+    if (step != DB_ROW) {
+        db_finalize(s);
+        st_fail(st, ST_NOT_FOUND, "チェックリスト様式 %s はありません", "no catalog %s", id);
+        return NULL;
+    }
+    catalog_t *c = catalog_new();
+    c->id = st_col_dup(s, 0);
+    c->title = st_col_dup(s, 1);
+    c->date = st_col_dup(s, 2);
+    c->publisher = st_col_dup(s, 3);
+    db_finalize(s);
+    s = st_query(st, &step,
+                 "SELECT item_no, category, objective, target, note FROM catalog_items "
+                 "WHERE catalog_id = $1 ORDER BY item_no",
+                 "s", id);
+    if (!s) {
+        catalog_free(c);
+        return NULL;
+    }
+    for (; step == DB_ROW; step = db_step(s)) {
+        item_t *it = catalog_add_item(c);
+        it->no = (int)db_col_int64(s, 0);
+        it->category = st_col_dup(s, 1);
+        it->objective = st_col_dup(s, 2);
+        it->target = target_parse(db_col_text(s, 3));
+        it->note = st_col_dup(s, 4);
+    }
+    db_finalize(s);
+    s = st_query(st, &step,
+                 "SELECT item_no, source, clause, title, point FROM catalog_item_refs "
+                 "WHERE catalog_id = $1 ORDER BY item_no, seq",
+                 "s", id);
+    if (!s) {
+        catalog_free(c);
+        return NULL;
+    }
+    for (; step == DB_ROW; step = db_step(s)) {
+        item_t *it = (item_t *)catalog_find(c, (int)db_col_int64(s, 0));
+        if (it)
+            item_add_ref(it, db_col_text(s, 1), db_col_text(s, 2), db_col_text(s, 3),
+                         db_col_text(s, 4));
+    }
+    db_finalize(s);
+    if (step < 0) {
+        st_db_fail(st, step);
+        catalog_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+int store_catalog_ids(store_t *st, char ***ids, size_t *n)
+{
+    *ids = NULL;
+    *n = 0;
+    int step;
+    db_stmt_t *s = st_query(st, &step, "SELECT id FROM catalogs ORDER BY id", "");
+    if (!s)
+        return st->last_rc;
+    size_t cap = 0;
+    for (; step == DB_ROW; step = db_step(s)) {
+        *ids = xgrow(*ids, &cap, *n + 1, sizeof **ids);
+        (*ids)[(*n)++] = st_col_dup(s, 0);
+    }
+    db_finalize(s);
+    return step < 0 ? st_db_fail(st, step) : ST_OK;
+}
+
+int store_catalog_put(store_t *st, const actor_t *a, const catalog_t *c, bool builtin)
+{
+    if (!a->operator_)
+        return st_wf_fail(st, WF_FORBIDDEN);
+    char *why = NULL;
+    if (catalog_check(c, &why) < 0) {
+        int rc = st_fail(st, ST_INVALID, "様式として不正です: %s", "not a valid catalog: %s", why);
+        free(why);
+        return rc;
+    }
+    if (c->nitems > LIMIT_CATALOG_ITEMS)
+        return st_fail(st, ST_INVALID, "項目が多すぎます", "too many items");
+    catalog_t *old = store_catalog_get(st, c->id);
+    if (old) {
+        bool same = catalog_equal(old, c, NULL);
+        catalog_free(old);
+        if (same)
+            return ST_OK;
+        return st_fail(st, ST_EXISTS,
+                       "様式 %s は既にあり、内容が異なります (版は変更できません)",
+                       "catalog %s exists with different content (editions never change)", c->id);
+    }
+    int rc = st_begin_write(st);
+    if (rc)
+        return rc;
+    char now[DB_NOW_LEN];
+    db_now(now);
+    rc = st_exec(st, NULL,
+                 "INSERT INTO catalogs (id, title, edition_date, publisher, builtin, created_at) "
+                 "VALUES ($1, $2, $3, $4, $5, $6)",
+                 "ssssis", c->id, c->title, c->date, c->publisher, (int64_t)(builtin ? 1 : 0), now);
+    for (size_t i = 0; rc == ST_OK && i < c->nitems; i++) {
+        const item_t *it = &c->items[i];
+        rc = st_exec(st, NULL,
+                     "INSERT INTO catalog_items (catalog_id, item_no, category, objective, "
+                     "target, note) VALUES ($1, $2, $3, $4, $5, $6)",
+                     "snssss", c->id, it->no, it->category, it->objective,
+                     target_code(it->target), it->note);
+        for (size_t k = 0; rc == ST_OK && k < it->nrefs; k++) {
+            const ref_t *r = &it->refs[k];
+            rc = st_exec(st, NULL,
+                         "INSERT INTO catalog_item_refs (catalog_id, item_no, seq, source, "
+                         "clause, title, point) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                         "snnssss", c->id, it->no, (int)k + 1, r->source, r->clause, r->title,
+                         r->point);
+        }
+    }
+    if (rc == ST_OK) {
+        char after[200];
+        snprintf(after, sizeof after, "{\"items\":%zu,\"builtin\":%s}", c->nitems,
+                 builtin ? "true" : "false");
+        rc = store_audit_append(st, a, "catalog.import", "catalog", c->id, NULL, after);
+    }
+    if (rc)
+        return st_abort(st, rc);
+    return st_commit(st);
 }

@@ -56,6 +56,7 @@ typedef struct store_open_opt {
     bool create;          /* migrate and seed the built-in catalog */
     bool sync_normal;     /* SQLite synchronous=NORMAL instead of FULL */
     int busy_timeout_ms;  /* 0 = default */
+    const char *pg_schema;/* PostgreSQL search_path (tests use a fresh schema) */
 } store_open_opt_t;
 
 store_t *store_open(const char *url, const store_open_opt_t *opt, char **err);

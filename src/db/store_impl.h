@@ -12,6 +12,7 @@
 struct store {
     db_t *db;
     char *errmsg;       /* last message, current language */
+    int last_rc;        /* the ST_* code of the last st_fail */
     int from_version, to_version;
 };
 
@@ -31,7 +32,8 @@ int st_commit(store_t *st);
 /* Begin a write transaction; ST_OK or the mapped error. */
 int st_begin_write(store_t *st);
 
-/* Prepare, bind text/int parameters from a list and step once.  Format
+/* Prepare, bind text/int parameters from a list and step once (on failure
+ * st->last_rc holds the ST_* code).  Format
  * letters: 's' text (NULL allowed), 'i' int64, 'n' int (as int64).
  * Returns the prepared statement after its first step (DB_ROW / DB_DONE in
  * *step_rc), or NULL on error (recorded).  The caller finalizes. */
