@@ -11,8 +11,9 @@
  * Reading (libzip + expat) takes workbooks written by apicheck, Excel or
  * LibreOffice: shared or inline strings, rich text (furigana <rPh> skipped),
  * merged cells, header row anywhere in the first rows, columns found by
- * header name.  Every size is capped while streaming (limits.h); DOCTYPEs
- * are refused; sizes in zip headers are never trusted.
+ * header name.  Every size is capped (limits.h), decompressed bytes as they
+ * are inflated; DOCTYPEs are refused; sizes in zip headers are never
+ * trusted.
  */
 #ifndef APICHECK_XLSX_H
 #define APICHECK_XLSX_H

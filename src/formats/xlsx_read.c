@@ -3,10 +3,10 @@
  * answer sets and catalogs (sheet.c).
  *
  * The input is untrusted.  The zip is opened from memory with consistency
- * checks; every part is streamed through expat while its decompressed bytes
- * are counted against a cap per part and in total (sizes in zip headers are
- * never trusted); DOCTYPEs are refused, so no entity is ever declared, let
- * alone expanded; nesting depth, shared strings, rows, columns, cell sizes,
+ * checks; each part is decompressed with its bytes counted against a cap per
+ * part and in total as they come (sizes in zip headers are never trusted),
+ * then parsed by expat in one pass; DOCTYPEs are refused, so no entity is
+ * ever declared, let alone expanded; nesting depth, shared strings, rows, columns, cell sizes,
  * and the cells and text placed in tables (merge fills and shared strings
  * can multiply a small file) are all capped (util/limits.h).  The first
  * problem stops the read; nothing is returned from a refused file.
@@ -64,7 +64,8 @@ typedef struct wb {
     char **sst;            /* shared strings */
     size_t nsst, sst_cap;
     bool have_sst;
-    int *xf_fmt;           /* numFmtId of each cellXfs entry */
+    int *xf_fmt;           /* numFmtId of each cellXfs entry, then (after
+                              styles_settle) 1 where it shows a date */
     size_t nxf, xf_cap;
     numfmt_t *fmts;        /* custom number formats */
     size_t nfmts, fmts_cap;
@@ -290,15 +291,29 @@ static bool builtin_is_date(int id)
            (id >= 50 && id <= 58);
 }
 
+static int numfmt_cmp(const void *a, const void *b)
+{
+    const numfmt_t *x = a, *y = b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Turn each cell format's numFmtId into "is a date" once, so that a cell's
+ * lookup is O(1) however many formats a hostile styles part declares. */
+static void styles_settle(wb_t *wb)
+{
+    qsort(wb->fmts, wb->nfmts, sizeof *wb->fmts, numfmt_cmp);
+    for (size_t i = 0; i < wb->nxf; i++) {
+        numfmt_t key = { wb->xf_fmt[i], false };
+        const numfmt_t *f = wb->nfmts ? bsearch(&key, wb->fmts, wb->nfmts, sizeof *wb->fmts,
+                                                numfmt_cmp)
+                                      : NULL;
+        wb->xf_fmt[i] = f ? f->is_date : builtin_is_date(key.id);
+    }
+}
+
 static bool style_is_date(const wb_t *wb, long s)
 {
-    if (s < 0 || (size_t)s >= wb->nxf)
-        return false;
-    int id = wb->xf_fmt[s];
-    for (size_t i = 0; i < wb->nfmts; i++)
-        if (wb->fmts[i].id == id)
-            return wb->fmts[i].is_date;
-    return builtin_is_date(id);
+    return s >= 0 && (size_t)s < wb->nxf && wb->xf_fmt[s];
 }
 
 static locale_t c_locale;
@@ -335,62 +350,6 @@ static char *number_text(const char *v, bool is_date, bool date1904)
     else
         snprintf(out, sizeof out, "%.15g", x);
     return xstrdup(out);
-}
-
-/* ---------------------------------------------------------------------- */
-/* Streaming UTF-8 check                                                    */
-
-typedef struct u8s {
-    char pend[4];
-    int npend;
-} u8s_t;
-
-static int lead_len(unsigned char c)
-{
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        return 2;
-    if (c >= 0xE0 && c <= 0xEF)
-        return 3;
-    if (c >= 0xF0 && c <= 0xF4)
-        return 4;
-    return 0;
-}
-
-/* Check the next n bytes of a stream; a sequence cut at the end of the
- * chunk is kept for the next call.  Returns false on invalid UTF-8. */
-static bool u8s_feed(u8s_t *u, const char *s, size_t n)
-{
-    size_t i = 0;
-    uint32_t cp;
-    while (u->npend && i < n) {
-        u->pend[u->npend++] = s[i++];
-        int need = lead_len((unsigned char)u->pend[0]);
-        if (u->npend < need)
-            continue;
-        if (utf8_decode(u->pend, (size_t)need, &cp) != need)
-            return false;
-        u->npend = 0;
-    }
-    while (i < n) {
-        if ((unsigned char)s[i] < 0x80) {
-            i++;
-            continue;
-        }
-        int k = utf8_decode(s + i, n - i, &cp);
-        if (k > 0) {
-            i += (size_t)k;
-            continue;
-        }
-        int need = lead_len((unsigned char)s[i]);
-        if (need == 0 || n - i >= (size_t)need)
-            return false;
-        memcpy(u->pend, s + i, n - i);
-        u->npend = (int)(n - i);
-        return true;
-    }
-    return true;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -510,10 +469,12 @@ static int xp_parse(wb_t *wb, const char *name, const char *sheet, const xp_ops_
     XML_SetBillionLaughsAttackProtectionMaximumAmplification(p, 10.0f);
     XML_SetBillionLaughsAttackProtectionActivationThreshold(p, 1u << 20);
 #endif
+    /* The part is decompressed whole (counted against the caps as it comes)
+     * and then parsed in one call: expat rescans a token cut by a chunk
+     * boundary from its start, so feeding a 30 MB attribute in small
+     * chunks would cost quadratic time. */
+    buf_t part = BUF_INIT(LIMIT_XLSX_PART_BYTES);
     char *chunk = xmalloc(CHUNK);
-    size_t part_bytes = 0;
-    u8s_t u8 = { .npend = 0 };
-    bool check_utf8 = true, first = true;
     for (;;) {
         zip_int64_t n = zip_fread(zf, chunk, CHUNK);
         if (n < 0) {
@@ -523,7 +484,9 @@ static int xp_parse(wb_t *wb, const char *name, const char *sheet, const xp_ops_
             break;
         }
         size_t k = (size_t)n;
-        if (k > LIMIT_XLSX_PART_BYTES - part_bytes) {
+        if (k == 0)
+            break;
+        if (buf_add(&part, chunk, k) < 0) {
             diag_add(wb->d, sheet, 0, 0,
                      "%s: 展開後の大きさが上限（%u バイト）を超えます",
                      "%s: decompressed size exceeds the limit (%u bytes)", name,
@@ -539,34 +502,25 @@ static int xp_parse(wb_t *wb, const char *name, const char *sheet, const xp_ops_
             x.failed = true;
             break;
         }
-        part_bytes += k;
         wb->total += k;
-        if (first && k >= 2) {
-            unsigned char b0 = (unsigned char)chunk[0], b1 = (unsigned char)chunk[1];
-            if ((b0 == 0xFF && b1 == 0xFE) || (b0 == 0xFE && b1 == 0xFF))
-                check_utf8 = false; /* UTF-16: expat checks it */
-        }
-        first = false;
-        if (check_utf8 && (!u8s_feed(&u8, chunk, k) || (k == 0 && u8.npend))) {
-            diag_add(wb->d, sheet, 0, 0, "%s: UTF-8として正しくない文字があります",
-                     "%s: invalid UTF-8", name);
-            x.failed = true;
-            break;
-        }
-        if (XML_Parse(p, chunk, (int)k, k == 0) == XML_STATUS_ERROR) {
-            if (!x.failed) {
-                diag_add(wb->d, sheet, 0, 0, "%s: XMLとして読めません（%lu行目: %s）",
-                         "%s: not well-formed XML (line %lu: %s)", name,
-                         (unsigned long)XML_GetCurrentLineNumber(p),
-                         XML_ErrorString(XML_GetErrorCode(p)));
-                x.failed = true;
-            }
-            break;
-        }
-        if (x.failed || k == 0)
-            break;
     }
     free(chunk);
+    const unsigned char *u = (const unsigned char *)buf_str(&part);
+    bool utf16 = part.len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF));
+    if (!x.failed && !utf16 && !utf8_valid(buf_str(&part), part.len, NULL)) {
+        diag_add(wb->d, sheet, 0, 0, "%s: UTF-8として正しくない文字があります",
+                 "%s: invalid UTF-8", name);
+        x.failed = true;
+    }
+    if (!x.failed && XML_Parse(p, buf_str(&part), (int)part.len, 1) == XML_STATUS_ERROR &&
+        !x.failed) {
+        diag_add(wb->d, sheet, 0, 0, "%s: XMLとして読めません（%lu行目: %s）",
+                 "%s: not well-formed XML (line %lu: %s)", name,
+                 (unsigned long)XML_GetCurrentLineNumber(p),
+                 XML_ErrorString(XML_GetErrorCode(p)));
+        x.failed = true;
+    }
+    buf_free(&part);
     XML_ParserFree(p);
     zip_fclose(zf);
     return x.failed ? -1 : 0;
@@ -1341,6 +1295,7 @@ static int read_workbook(const char *data, size_t len, tables_t *out, bool **hid
         free(spath);
         if (r < 0)
             goto done;
+        styles_settle(&wb);
     }
     const rel_t *rss = rels_by_type(&wrels, "sharedStrings");
     char *sspath = rss ? resolve_target(dir, rss->target) : xasprintf("%ssharedStrings.xml", dir);
