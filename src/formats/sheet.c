@@ -293,6 +293,14 @@ static void read_answer_row(const table_t *t, size_t r, const sheet_map_t *m,
         return;
     }
     const char *obj = cell(t, r, m, LCOL_OBJECTIVE);
+    if (blank(obj)) {
+        char *w = clip(it->objective);
+        diag_add(d, sheet, line, colno(m, LCOL_OBJECTIVE),
+                 "通番 %d のセキュリティ対応目標が空です（チェックリスト:「%s」）",
+                 "the objective of item %d is empty (catalog: '%s')", no, w);
+        free(w);
+        return;
+    }
     if (!same_text(obj, it->objective)) {
         char *v = clip(obj), *w = clip(it->objective);
         diag_add(d, sheet, line, colno(m, LCOL_OBJECTIVE),

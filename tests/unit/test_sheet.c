@@ -218,9 +218,11 @@ static void test_objective(void **state)
     /* Another text is reported, even on a row without answers. */
     s = read("通番|セキュリティ対応目標|現在の対応状況\n"
              "1|セキュリティ管理責任を明確にする。|済\n"
-             "2|別の目標\n",
+             "2|別の目標\n"
+             "3||空\n",
              -1, &d, &n);
-    assert_int_equal(n, 2);
+    assert_int_equal(n, 3);
+    diag_at(&d, "the objective of item 3 is empty (catalog: '" OBJ3 "')", 4, 2);
     assert_int_equal(s->n, 0);
     diag_at(&d, "the objective of item 1 does not match the catalog (table: "
                 "'セキュリティ管理責任を明確にする。'", 2, 2);
