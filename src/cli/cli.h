@@ -80,6 +80,7 @@ int cmd_catalog(int argc, char **argv);
 int cmd_template(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* getopt_long wrapper state reset + the message for an unknown option or a
  * missing argument (call on '?' or ':'); returns EXIT_USAGE. */

@@ -17,6 +17,7 @@ static const struct {
     { "template", cmd_template },
     { "convert", cmd_convert },
     { "validate", cmd_validate },
+    { "serve", cmd_serve },
 };
 
 static const char help_ja[] =
