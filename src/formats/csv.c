@@ -372,10 +372,12 @@ int csv_write_record(buf_t *b, const char *const *cells, size_t n, bool neutrali
             continue;
         size_t len = strlen(s);
         /* The guard apostrophe, when written, is the first character, so a
-         * leading blank no longer needs quotes. */
+         * leading blank no longer needs quotes.  A leading U+FEFF is quoted
+         * so that a reader cannot take it for the file's byte-order mark. */
         bool guard = neutralise && formula_like(s);
         bool quote = strpbrk(s, ",\"\r\n") != NULL || is_blank_char(s[len - 1]) ||
-                     (!guard && is_blank_char(s[0]));
+                     (!guard && is_blank_char(s[0])) ||
+                     (!guard && strncmp(s, UTF8_BOM, 3) == 0);
         if (quote)
             rc |= buf_addc(b, '"');
         if (guard)

@@ -237,6 +237,15 @@ static void test_write_quoting(void **state)
     for (size_t i = 0; i < 11; i++)
         assert_string_equal(table_cell(t, 0, i), cells[i] ? cells[i] : "");
     table_free(t);
+    buf_reset(&b);
+    /* A cell starting with U+FEFF, first in a file without a BOM, must not
+     * be taken for one. */
+    const char *feff[] = { "\xEF\xBB\xBFtitle", "x" };
+    assert_int_equal(csv_write_record(&b, feff, 2, true), 0);
+    assert_string_equal(buf_str(&b), "\"\xEF\xBB\xBFtitle\",x\r\n");
+    t = parse_ok(b.p, b.len, CSV_UTF8_BOM);
+    assert_string_equal(table_cell(t, 0, 0), "\xEF\xBB\xBFtitle");
+    table_free(t);
     buf_free(&b);
     /* Past the buffer's cap the record is not written at all. */
     buf_t s = BUF_INIT(10);
