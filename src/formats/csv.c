@@ -122,10 +122,13 @@ static char *decode(const char *data, size_t len, csv_encoding_t enc, size_t *ou
             return NULL;
         }
         size_t off = skip + bad;
+        bool utf8 = utf8_valid(s, n, NULL);
         diag_add(d, NULL, line_of(data, off), 0,
-                 "CP932（Shift_JIS）として読めないバイトがあります（バイト位置 %zu: 0x%02X）",
-                 "bytes that are not CP932 (Shift_JIS) (byte offset %zu: 0x%02X)", off,
-                 (unsigned)(unsigned char)data[off]);
+                 "CP932（Shift_JIS）として読めないバイトがあります（バイト位置 %zu: 0x%02X）%s%.0s",
+                 "bytes that are not CP932 (Shift_JIS) (byte offset %zu: 0x%02X)%.0s%s", off,
+                 (unsigned)(unsigned char)data[off],
+                 utf8 ? "。UTF-8 のファイルのようです。文字コードに UTF-8 を指定してください" : "",
+                 utf8 ? "; the file looks like UTF-8: choose that encoding" : "");
         return NULL;
     }
     if (utf8_valid(s, n, &bad)) {

@@ -220,7 +220,10 @@ static void test_cp932(void **state)
     /* Undecodable CP932 bytes, with offset and line. */
     parse_fail(S("a\r\nb,\x85\x40\r\n"), CSV_CP932, "not CP932 (Shift_JIS) (byte offset 5: 0x85)",
                2, 0);
-    parse_fail(S("a\nb\xff"), CSV_CP932, "byte offset 3: 0xFF", 2, 0);
+    parse_fail(S("a\nb\xff"), CSV_CP932, "byte offset 3: 0xFF)", 2, 0);
+    /* UTF-8 read as CP932: 「対応済」 is not CP932, and the message says why. */
+    parse_fail(S("a\n対応済\n"), CSV_CP932, "the file looks like UTF-8: choose that encoding", 2, 0);
+    parse_fail(S("a\n対応済\n"), CSV_CP932, "UTF-8 のファイルのようです", 2, 0);
 }
 
 static void test_write_quoting(void **state)
