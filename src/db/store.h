@@ -155,7 +155,8 @@ int store_catalog_ids(store_t *st, char ***ids, size_t *n); /* free each, then t
  * bank's own items (numbered after the catalog's, same columns).  Each call
  * writes a new version; assessments keep the version they were opened
  * with.  Bank admins (and operators) only.  items/nitems: the catalog item
- * numbers that apply (NULL = all); own: extra items (may be NULL). */
+ * numbers that apply (NULL = all); own: extra items (may be NULL), each
+ * numbered after the catalog's last item, or 0 for the next free number. */
 int store_selection_create(store_t *st, const actor_t *a, int64_t bank_id,
                            const char *catalog_id, const char *scope, const int *items,
                            size_t nitems, const catalog_t *own, int64_t *id, int *version);
@@ -210,6 +211,8 @@ int store_answers(store_t *st, const actor_t *a, int64_t assessment_id, answerse
 /* One answer and its version (0 when never saved: base a first save on 0). */
 int store_answer_get(store_t *st, const actor_t *a, int64_t assessment_id, int no,
                      side_t side, answer_t *out, int64_t *version);
+/* Free the strings of an answer filled by store_answer_get. */
+void store_answer_clear(answer_t *a);
 /* Save one answer (ACT_ANSWER).  base_version is the version the editor
  * started from; when the stored one differs, ST_CONFLICT and nothing is
  * written (store_answer_get shows the current value).  *new_version gets
@@ -243,6 +246,7 @@ typedef struct review {
     int no;
     evaluation_t evaluation;
 } review_t;
+/* The items evaluated so far (any other item is 未評価), by number. */
 int store_reviews(store_t *st, const actor_t *a, int64_t assessment_id, review_t **out,
                   size_t *n);
 
@@ -256,6 +260,9 @@ typedef struct comment {
 /* Add to an item's thread (no > 0) or the assessment's (no == 0). */
 int store_comment_add(store_t *st, const actor_t *a, int64_t assessment_id, int no,
                       const char *body);
+/* One thread in id order: an item's (no > 0), the assessment's (no == 0),
+ * or every comment of the assessment (no < 0).  Free with
+ * comment_list_free (store_reviews' array with free()). */
 int store_comments(store_t *st, const actor_t *a, int64_t assessment_id, int no,
                    comment_t **out, size_t *n);
 void comment_list_free(comment_t *v, size_t n);
