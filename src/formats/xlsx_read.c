@@ -301,7 +301,8 @@ static int numfmt_cmp(const void *a, const void *b)
  * lookup is O(1) however many formats a hostile styles part declares. */
 static void styles_settle(wb_t *wb)
 {
-    qsort(wb->fmts, wb->nfmts, sizeof *wb->fmts, numfmt_cmp);
+    if (wb->nfmts)
+        qsort(wb->fmts, wb->nfmts, sizeof *wb->fmts, numfmt_cmp);
     for (size_t i = 0; i < wb->nxf; i++) {
         numfmt_t key = { wb->xf_fmt[i], false };
         const numfmt_t *f = wb->nfmts ? bsearch(&key, wb->fmts, wb->nfmts, sizeof *wb->fmts,
@@ -440,9 +441,9 @@ static void XMLCALL on_entity(void *ud, const XML_Char *name, int is_param,
     xp_stop(x);
 }
 
-/* Stream the part `name` (case-insensitive) through the handlers.  Returns
- * 0 when parsed, 1 when the part is absent (nothing reported), -1 after
- * reporting a problem. */
+/* Decompress the part `name` (case-insensitive) and parse it with the
+ * handlers.  Returns 0 when parsed, 1 when the part is absent (nothing
+ * reported), -1 after reporting a problem. */
 static int xp_parse(wb_t *wb, const char *name, const char *sheet, const xp_ops_t *ops,
                     void *st)
 {
