@@ -12,7 +12,7 @@
 # (sanitizer runs), SOFFICE (default soffice), LO_TIMEOUT (seconds per
 # conversion, default 180).
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 BIN=${BIN:-$PWD/build/apicheck}
 SOFFICE=${SOFFICE:-soffice}
 LO_TIMEOUT=${LO_TIMEOUT:-180}
