@@ -1,0 +1,63 @@
+/*
+ * web — the application behind `apicheck serve`: the route table and
+ * web_handle(), the one function every request goes through, whether it
+ * came from a socket (server.c) or from a buffer (web_handle_buffer, for
+ * tests and fuzzing).
+ *
+ * Adding a page or an API call is one row in the route table of app.c and
+ * one handler (a file per page family under src/web/pages/):
+ *
+ *     static int page_item(const http_req_t *req, http_resp_t *resp,
+ *                          const route_params_t *p, void *app)
+ *     {
+ *         int64_t id = route_int(p, "id");
+ *         ...                       // permission first; missing or foreign: return 404
+ *         html_t h;
+ *         html_init(&h, &resp->body);
+ *         html_page_begin(&h, req->lang, http_tr(req, "項目", "Item"));
+ *         html_el(&h, "h1", title);  // every variable through html_*
+ *         html_page_end(&h);
+ *         return 0;
+ *     }
+ *
+ * web_handle() matches the route (404, 405 with Allow), refuses a
+ * state-changing request from another origin (403), calls the handler,
+ * renders the error page for a status the handler returns, and turns a
+ * page whose builder failed into a 500.  The security headers are added by
+ * http_resp_finish() on the way out (web_respond), never by handlers.
+ */
+#ifndef APICHECK_WEB_WEB_H
+#define APICHECK_WEB_WEB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/buf.h"
+#include "web/http.h"
+#include "web/router.h"
+
+typedef struct web_app {
+    const route_t *routes;
+    size_t nroutes;
+    /* The store, sessions and settings join here with the pages. */
+} web_app_t;
+
+/* Set up the application; checks its route table.  0, or -1 with *err
+ * (fresh string). */
+int web_app_init(web_app_t *app, char **err);
+void web_app_free(web_app_t *app);
+
+/* The body cap for this request (method and path set): the matched
+ * route's, or HTTP_MAX_BODY when none matches. */
+size_t web_body_limit(const web_app_t *app, const http_req_t *req);
+
+/* Answer one complete, checked request.  app is a web_app_t. */
+void web_handle(const http_req_t *req, http_resp_t *resp, void *app);
+
+/* The common path of both servers: status is the verdict of parsing so
+ * far (0 or an HTTP error).  Prepares the request (cookies, language,
+ * form), calls web_handle or renders the error, then adds the security
+ * headers.  resp must be initialised. */
+void web_respond(web_app_t *app, http_req_t *req, int status, http_resp_t *resp);
+
+#endif
