@@ -15,7 +15,7 @@ SAN ?=
 FUZZ ?=
 FUZZ_TIME ?= 60
 
-PKGS := xlsxwriter libzip expat jansson libsodium sqlite3 libpq libmicrohttpd
+PKGS := xlsxwriter libzip expat jansson libsodium sqlite3 libpq libmicrohttpd nettle
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)

@@ -12,6 +12,8 @@
 /* Scripts embedded by schema.S, each a NUL-terminated string. */
 extern const char db_schema_sqlite_001_initial[];
 extern const char db_schema_pg_001_initial[];
+extern const char db_schema_sqlite_002_web_auth[];
+extern const char db_schema_pg_002_web_auth[];
 
 typedef struct migration {
     int version;
@@ -23,6 +25,7 @@ typedef struct migration {
 /* In version order, numbered 1, 2, 3 … without gaps. */
 static const migration_t migrations[] = {
     { 1, "initial", db_schema_sqlite_001_initial, db_schema_pg_001_initial },
+    { 2, "web_auth", db_schema_sqlite_002_web_auth, db_schema_pg_002_web_auth },
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

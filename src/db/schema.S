@@ -18,5 +18,6 @@ db_schema_pg_\name:
 
     .section .rodata
     migration 001_initial
+    migration 002_web_auth
 
     .section .note.GNU-stack,"",@progbits

@@ -112,9 +112,31 @@ static int bind_list(db_stmt_t *s, const char *types, va_list ap)
     return DB_OK;
 }
 
+/* The highest $N in sql: every query must bind exactly that many values. */
+static int max_param(const char *sql)
+{
+    int max = 0;
+    for (const char *p = sql; *p; p++) {
+        if (*p != '$')
+            continue;
+        int n = 0;
+        while (p[1] >= '0' && p[1] <= '9')
+            n = n * 10 + (*++p - '0');
+        if (n > max)
+            max = n;
+    }
+    return max;
+}
+
 static db_stmt_t *vquery(store_t *st, int *step_rc, const char *sql, const char *types,
                          va_list ap)
 {
+    if (max_param(sql) != (int)strlen(types)) {
+        /* A programming error, caught by any test that runs the query. */
+        fprintf(stderr, "apicheck: query binds %zu values for %d parameters: %s\n",
+                strlen(types), max_param(sql), sql);
+        abort();
+    }
     db_stmt_t *s = db_prepare(st->db, sql);
     if (!s) {
         st_db_fail(st, db_errcode(st->db));
@@ -338,6 +360,25 @@ int store_actor(store_t *st, const char *login, actor_t *out)
         actor_from_row(s, out);
     else
         rc = st_fail(st, ST_NOT_FOUND, "利用者 %s はいません", "no user %s", login);
+    db_finalize(s);
+    return rc;
+}
+
+int store_actor_by_id(store_t *st, int64_t user_id, actor_t *out)
+{
+    int step;
+    db_stmt_t *s = st_query(st, &step,
+                            "SELECT " USER_COLS " FROM users u LEFT JOIN organizations o "
+                            "ON o.id = u.org_id WHERE u.id = $1 AND u.disabled = 0 "
+                            "AND (o.id IS NULL OR o.disabled = 0)",
+                            "i", user_id);
+    if (!s)
+        return st->last_rc;
+    int rc = ST_OK;
+    if (step == DB_ROW)
+        actor_from_row(s, out);
+    else
+        rc = st_fail(st, ST_NOT_FOUND, "ログインしてください", "please sign in");
     db_finalize(s);
     return rc;
 }

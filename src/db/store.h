@@ -345,6 +345,67 @@ void audit_row_list_free(audit_row_t *v, size_t n);
  * inserted or reordered and store_errmsg saying what. */
 int store_audit_verify(store_t *st, int64_t *count, int64_t *bad_seq);
 
+/* ---- sign-in: sessions, throttling, API tokens, TOTP (store_session.c) -- */
+
+/* Sessions: the browser holds a random 32-byte token (base64url, 43
+ * characters); the store keeps only its SHA-256, so a leaked database leaks
+ * no session.  Sessions expire after STORE_SESSION_IDLE_S without use and
+ * STORE_SESSION_MAX_S after sign-in, whatever happens. */
+#define STORE_TOKEN_LEN 44          /* 43 characters + NUL */
+#define STORE_SESSION_IDLE_S (30 * 60)
+#define STORE_SESSION_MAX_S (12 * 60 * 60)
+
+/* Start a session for a user whose password was just checked (a fresh
+ * token every time: sign-in rotates the session).  With totp_pending the
+ * session only allows the second-factor step. */
+int store_session_create(store_t *st, int64_t user_id, bool totp_pending,
+                         char token[STORE_TOKEN_LEN]);
+/* The actor of a live session (ST_NOT_FOUND when unknown or expired);
+ * *totp_pending tells whether the second factor is still owed.  Refreshes
+ * the idle timer (at most once a minute). */
+int store_session_actor(store_t *st, const char *token, actor_t *out, bool *totp_pending);
+/* The second factor was given: the session becomes full (and rotates: a new
+ * token replaces the old one). */
+int store_session_promote(store_t *st, const char *old_token, char token[STORE_TOKEN_LEN]);
+int store_session_end(store_t *st, const char *token);
+/* End every session of a user (after a password change), except keep. */
+int store_session_end_user(store_t *st, int64_t user_id, const char *keep);
+/* A per-session CSRF token derived from the session token (keyed BLAKE2b),
+ * 43 characters: nothing to store, the same on every server. */
+void store_csrf_token(const char *session_token, char out[STORE_TOKEN_LEN]);
+bool store_csrf_check(const char *session_token, const char *presented);
+
+/* Sign-in throttling, shared by every server through the database: failed
+ * attempts per key (login name, client address) in the last window.  Returns
+ * the seconds to wait before the next attempt (0 = go ahead). */
+int store_login_wait(store_t *st, const char *key, int *wait_s);
+int store_login_record(store_t *st, const char *key, bool success);
+
+/* API tokens for programs (Authorization: Bearer), stored hashed.  The
+ * token is shown once, at creation. */
+int store_token_create(store_t *st, const actor_t *a, const char *name,
+                       char token[STORE_TOKEN_LEN], int64_t *id);
+int store_token_actor(store_t *st, const char *token, actor_t *out);
+int store_token_revoke(store_t *st, const actor_t *a, int64_t id);
+typedef struct api_token {
+    int64_t id;
+    char *name, *created_at, *last_used_at;
+    bool revoked;
+} api_token_t;
+int store_token_list(store_t *st, const actor_t *a, api_token_t **out, size_t *n);
+void api_token_list_free(api_token_t *v, size_t n);
+
+/* TOTP (RFC 6238, SHA-1, 6 digits, 30 s).  store_totp_new_secret makes a
+ * fresh base32 secret to show the user; store_totp_enable stores it once
+ * the user proved their app has it with a current code; store_totp_check
+ * accepts a code of the current step ±1, each step once. */
+#define STORE_TOTP_SECRET_LEN 33 /* 32 base32 characters + NUL */
+void store_totp_new_secret(char secret[STORE_TOTP_SECRET_LEN]);
+int store_totp_enable(store_t *st, const actor_t *a, const char *secret, const char *code);
+int store_totp_disable(store_t *st, const actor_t *a);
+bool store_totp_enabled(store_t *st, int64_t user_id);
+int store_totp_check(store_t *st, int64_t user_id, const char *code);
+
 /* SQLite online backup to path (operators). */
 int store_backup(store_t *st, const actor_t *a, const char *path);
 

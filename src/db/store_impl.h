@@ -50,6 +50,9 @@ char *st_answer_json(const answer_t *a, int64_t version);
 /* JSON string escaping into b. */
 void st_json_str(buf_t *b, const char *s);
 
+/* The enabled user with this id as an actor (ST_NOT_FOUND otherwise). */
+int store_actor_by_id(store_t *st, int64_t user_id, actor_t *out);
+
 /* Load the participants of an assessment for workflow checks: ST_NOT_FOUND
  * when missing. */
 int st_assessment_target(store_t *st, int64_t assessment_id, wf_target_t *t,
