@@ -20,11 +20,8 @@
 #include <string.h>
 
 /* Our documents nest five deep (root, items, item, references, reference);
- * anything much deeper is refused before jansson recurses into it.  Belongs
- * in util/limits.h; defined here until it is there. */
-#ifndef LIMIT_JSON_DEPTH
-#define LIMIT_JSON_DEPTH 32
-#endif
+ * anything deeper than LIMIT_JSON_DEPTH is refused before jansson recurses
+ * into it. */
 
 #define ANSWERS_FORMAT  "apicheck-answers"
 #define ANSWERS_VERSION 1

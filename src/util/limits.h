@@ -24,6 +24,8 @@
 #define LIMIT_XLSX_TOTAL_BYTES    (64u * 1024u * 1024u)
 #define LIMIT_SHARED_STRINGS      200000
 #define LIMIT_XML_DEPTH           64
+/* JSON nesting depth of any document read. */
+#define LIMIT_JSON_DEPTH          32
 /* Sheets looked at in one workbook; rows searched for the header row. */
 #define LIMIT_SHEETS              64
 #define LIMIT_HEADER_SEARCH_ROWS  30
