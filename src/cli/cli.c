@@ -1,5 +1,7 @@
 #include "cli/cli.h"
 
+#include "core/diff.h"
+#include "core/wareki.h"
 #include "formats/builtin.h"
 #include "formats/csv.h"
 #include "formats/json_io.h"
@@ -16,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 static void verror(const char *ja_fmt, const char *en_fmt, va_list ap)
 {
@@ -38,9 +42,9 @@ int cli_usage(const char *cmd, const char *ja_fmt, const char *en_fmt, ...)
     va_start(ap, en_fmt);
     verror(ja_fmt, en_fmt, ap);
     va_end(ap);
-    fprintf(stderr, tr("使い方は 'apicheck %s --help' を参照してください。\n",
-                       "See 'apicheck %s --help'.\n"),
-            cmd);
+    fprintf(stderr, tr("使い方は 'apicheck %s%s--help' を参照してください。\n",
+                       "See 'apicheck %s%s--help'.\n"),
+            cmd, *cmd ? " " : "");
     return EXIT_USAGE;
 }
 
@@ -292,4 +296,287 @@ int cli_bad_option(const char *cmd, char **argv)
                          "option -%c is unknown or lacks its argument", optopt);
     return cli_usage(cmd, "オプション %s が不明か、引数がありません",
                      "option %s is unknown or lacks its argument", arg ? arg : "?");
+}
+
+/* ---- the store ---------------------------------------------------------- */
+
+static const char *db_url;
+static const char *as_login;
+static bool sync_normal;
+
+void cli_set_db_url(const char *url) { db_url = url; }
+void cli_set_as(const char *login) { as_login = login; }
+const char *cli_as(void) { return as_login; }
+void cli_set_sync_normal(bool on) { sync_normal = on; }
+
+const char *cli_db_url(void)
+{
+    if (db_url && *db_url)
+        return db_url;
+    const char *env = getenv("APICHECK_DB");
+    return env && *env ? env : DB_DEFAULT_URL;
+}
+
+store_t *cli_store_open(bool create)
+{
+    store_open_opt_t opt = { 0 };
+    opt.create = create;
+    opt.sync_normal = sync_normal;
+    char *err = NULL;
+    store_t *st = store_open(cli_db_url(), &opt, &err);
+    if (!st) {
+        cli_error("%s", "%s", err ? err : "?");
+        free(err);
+    }
+    return st;
+}
+
+int cli_store_session(const char *cmd, store_t **st, actor_t *a)
+{
+    *st = NULL;
+    if (!as_login)
+        return cli_usage(cmd, "操作する利用者を --as LOGIN で指定してください",
+                         "name the user to act as with --as LOGIN");
+    store_t *s = cli_store_open(false);
+    if (!s)
+        return EXIT_FAIL;
+    int rc = store_actor(s, as_login, a);
+    if (rc != ST_OK) {
+        cli_store_fail(s, rc);
+        store_close(s);
+        return EXIT_FAIL;
+    }
+    *st = s;
+    return -1;
+}
+
+int cli_store_fail(store_t *st, int rc)
+{
+    const char *m = store_errmsg(st);
+    if (!*m)
+        m = tr("データベースの操作に失敗しました", "the database operation failed");
+    (void)rc;
+    cli_error("%s", "%s", m);
+    return EXIT_FAIL;
+}
+
+int cli_parse_id(const char *s, int64_t *out)
+{
+    if (!s || *s < '0' || *s > '9')
+        return -1;
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (*end || errno || v < 1)
+        return -1;
+    *out = (int64_t)v;
+    return 0;
+}
+
+int cli_parse_item_no(const char *s, int *out)
+{
+    int64_t v;
+    if (cli_parse_id(s, &v) < 0 || v > 100000)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+int cli_parse_date(const char *s, char out[11])
+{
+    return s && wareki_to_iso(s, out) == 0 ? 0 : -1;
+}
+
+void cli_today(char out[11])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    if (strftime(out, 11, "%Y-%m-%d", &tm) != 10)
+        memcpy(out, "1970-01-01", 11);
+}
+
+/* The first line of a password file, without its line end. */
+static char *read_password_file(const char *path)
+{
+    size_t len;
+    char *p = cli_read_file(path, &len);
+    if (!p)
+        return NULL;
+    p[strcspn(p, "\r\n")] = '\0';
+    return p;
+}
+
+char *cli_password(const char *file, bool generate, bool *generated, bool *failed)
+{
+    *generated = false;
+    *failed = false;
+    if (file) {
+        char *p = read_password_file(file);
+        if (!p)
+            *failed = true;
+        return p;
+    }
+    const char *env = getenv("APICHECK_PASSWORD");
+    if (env && *env)
+        return xstrdup(env);
+    if (!generate)
+        return NULL;
+    /* 20 characters from 56 unambiguous letters and digits: ~116 bits. */
+    static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    const size_t n = sizeof alphabet - 1;
+    char *p = xmalloc(21);
+    size_t i = 0;
+    while (i < 20) {
+        unsigned char r[32];
+        if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) {
+            cli_error("乱数を得られません: %s", "no random bytes: %s", strerror(errno));
+            free(p);
+            *failed = true;
+            return NULL;
+        }
+        for (size_t k = 0; k < sizeof r && i < 20; k++)
+            if (r[k] < 256 - 256 % n) /* no modulo bias */
+                p[i++] = alphabet[r[k] % n];
+    }
+    p[20] = '\0';
+    *generated = true;
+    return p;
+}
+
+/* Display columns of a UTF-8 string: East Asian wide characters (most of
+ * U+1100 … U+FFFF outside the half-width forms) take two. */
+size_t cli_width(const char *s)
+{
+    size_t w = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        if (*p < 0x80) {
+            w++;
+            p++;
+            continue;
+        }
+        unsigned cp;
+        int n;
+        if ((*p & 0xE0) == 0xC0) {
+            cp = *p & 0x1F;
+            n = 1;
+        } else if ((*p & 0xF0) == 0xE0) {
+            cp = *p & 0x0F;
+            n = 2;
+        } else {
+            cp = *p & 0x07;
+            n = 3;
+        }
+        p++;
+        for (int k = 0; k < n && (*p & 0xC0) == 0x80; k++, p++)
+            cp = (cp << 6) | (*p & 0x3F);
+        bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                    (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000;
+        w += wide ? 2 : 1;
+    }
+    return w;
+}
+
+void cli_cell(const char *s, size_t width)
+{
+    if (!s || !*s)
+        s = "-";
+    fputs(s, stdout);
+    for (size_t w = cli_width(s); w < width; w++)
+        fputc(' ', stdout);
+    fputc(' ', stdout);
+}
+
+/* ---- printing answers ----------------------------------------------------- */
+
+const char *cli_status_name(status_t s)
+{
+    if (s == STATUS_UNSET)
+        return tr("(未選択)", "(none)");
+    return tr(status_label(s), status_code(s));
+}
+
+const char *cli_side_name(side_t s)
+{
+    return tr(side_label(s), side_code(s));
+}
+
+/* "label: text", continuation lines indented under the text. */
+static void print_text(const char *indent, const char *label, const char *text)
+{
+    printf("%s%s: ", indent, label);
+    for (const char *p = text; *p; p++) {
+        fputc(*p, stdout);
+        if (*p == '\n' && p[1])
+            printf("%s    ", indent);
+    }
+    fputc('\n', stdout);
+}
+
+/* A text's lines, continuation lines after indent; "(なし)" when empty. */
+static void print_text_body(const char *indent, const char *text)
+{
+    if (!text || !*text) {
+        printf("%s\n", tr("(なし)", "(empty)"));
+        return;
+    }
+    for (const char *p = text; *p; p++) {
+        fputc(*p, stdout);
+        if (*p == '\n' && p[1])
+            fputs(indent, stdout);
+    }
+    fputc('\n', stdout);
+}
+
+static const char *field_name(unsigned f)
+{
+    return tr(diff_field_label(f), diff_field_code(f));
+}
+
+static const char *field_text(const answer_t *a, unsigned f)
+{
+    if (!a)
+        return NULL;
+    switch (f) {
+    case DIFF_F_CURRENT: return a->current;
+    case DIFF_F_GAP: return a->gap;
+    case DIFF_F_PLAN: return a->plan;
+    case DIFF_F_DUE: return a->due;
+    case DIFF_F_NOTE: return a->note;
+    }
+    return NULL;
+}
+
+void cli_print_answer(const answer_t *a, const char *indent)
+{
+    printf("%s%s: %s\n", indent, field_name(DIFF_F_STATUS), cli_status_name(a->status));
+    for (unsigned f = DIFF_F_CURRENT; f <= DIFF_F_NOTE; f <<= 1) {
+        const char *t = field_text(a, f);
+        if (t && *t)
+            print_text(indent, field_name(f), t);
+    }
+}
+
+void cli_print_changes(const answer_t *before, const answer_t *after, unsigned fields,
+                       const char *indent)
+{
+    if (fields & DIFF_F_STATUS)
+        printf("%s%s: %s → %s\n", indent, field_name(DIFF_F_STATUS),
+               cli_status_name(before ? before->status : STATUS_UNSET),
+               cli_status_name(after ? after->status : STATUS_UNSET));
+    char *sub = xasprintf("%s    ", indent);
+    for (unsigned f = DIFF_F_CURRENT; f <= DIFF_F_NOTE; f <<= 1) {
+        if (!(fields & f))
+            continue;
+        const char *b = field_text(before, f), *a = field_text(after, f);
+        printf("%s%s:\n", indent, field_name(f));
+        printf("%s  - ", indent);
+        print_text_body(sub, b);
+        printf("%s  + ", indent);
+        print_text_body(sub, a);
+    }
+    free(sub);
 }

@@ -14,6 +14,7 @@
 
 #include "core/answer.h"
 #include "core/catalog.h"
+#include "db/store.h"
 #include "formats/csv.h"
 #include "util/diag.h"
 
@@ -81,6 +82,93 @@ int cmd_template(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+
+/* ---- the store: global options and helpers of the data commands ------- */
+
+/* --db URL (else $APICHECK_DB, else ./apicheck.db), --as LOGIN, --sync. */
+void cli_set_db_url(const char *url);
+const char *cli_db_url(void);
+void cli_set_as(const char *login);
+const char *cli_as(void);
+void cli_set_sync_normal(bool on);
+
+/* Open the store named by --db.  create: init / migrate (create or upgrade
+ * the schema and load the built-in catalog); otherwise the schema must be
+ * exactly this binary's.  Prints the reason and returns NULL on failure. */
+store_t *cli_store_open(bool create);
+/* Open the store and resolve --as into *a.  Returns -1 on success, else an
+ * exit code after printing why (EXIT_USAGE when --as is missing). */
+int cli_store_session(const char *cmd, store_t **st, actor_t *a);
+/* Print the store's message for rc and return EXIT_FAIL. */
+int cli_store_fail(store_t *st, int rc);
+
+/* A positive id ("12"); 0 and -1 on anything else. */
+int cli_parse_id(const char *s, int64_t *out);
+/* An item number (1 … 100000); -1 on anything else. */
+int cli_parse_item_no(const char *s, int *out);
+/* A date given as ISO or 和暦 into ISO (out: 11 bytes); -1 when invalid. */
+int cli_parse_date(const char *s, char out[11]);
+/* Today's local date, ISO (out: 11 bytes). */
+void cli_today(char out[11]);
+
+/* A password: the first line of file ("-" = standard input) when given,
+ * else $APICHECK_PASSWORD, else (generate) a fresh random one with
+ * *generated set, else NULL.  On a read failure prints why and sets *failed. */
+char *cli_password(const char *file, bool generate, bool *generated, bool *failed);
+
+/* Tables on a terminal: the display width of a UTF-8 string (wide East
+ * Asian characters count two), and one cell padded to width plus a space
+ * ("-" for NULL or ""). */
+size_t cli_width(const char *s);
+void cli_cell(const char *s, size_t width);
+
+/* Answers on a terminal.  Status and side in the current language;
+ * cli_print_answer prints the status and every non-empty text, one field a
+ * line (continuation lines indented); cli_print_changes prints the fields
+ * (DIFF_F_* bits, core/diff.h) in which before and after differ, as
+ * "status: A → B" and "- old" / "+ new" lines.  Either answer may be NULL. */
+const char *cli_status_name(status_t s);
+const char *cli_side_name(side_t s);
+void cli_print_answer(const answer_t *a, const char *indent);
+void cli_print_changes(const answer_t *before, const answer_t *after, unsigned fields,
+                       const char *indent);
+
+/* ---- assessment subcommands (cmd_assessment.c, cmd_assessment_files.c) -- */
+
+/* Every option of `apicheck assessment`, parsed. */
+typedef struct assessment_opts {
+    const char *round, *catalog;
+    int64_t connection, from;        /* --connection, --from (0 = none) */
+    bool no_profile, quiet, dry_run;
+    side_t side;                     /* --side, when side_given >= 0 */
+    int side_given;                  /* -1 when absent */
+    status_t status;
+    bool has_status, has_due;
+    const char *current, *gap, *plan, *note, *comment;
+    char due[11];                    /* ISO; "" with has_due clears */
+    int64_t base_version;
+    const char *output, *input, *format, *encoding, *input_encoding;
+} assessment_opts_t;
+
+/* Usage checks of export / import before the database is opened: -1 when
+ * fine, else the exit code after a message. */
+int cli_assessment_export_check(const assessment_opts_t *o);
+int cli_assessment_import_check(const assessment_opts_t *o);
+int cli_assessment_diff(store_t *st, const actor_t *a, int64_t id_a, int64_t id_b);
+int cli_assessment_export(store_t *st, const actor_t *a, int64_t id, const assessment_opts_t *o);
+int cli_assessment_import(store_t *st, const actor_t *a, int64_t id, const assessment_opts_t *o);
+
+int cmd_init(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_org(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_connection(int argc, char **argv);
+int cmd_selection(int argc, char **argv);
+int cmd_assessment(int argc, char **argv);
+int cmd_plans(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
 
 /* getopt_long wrapper state reset + the message for an unknown option or a
  * missing argument (call on '?' or ':'); returns EXIT_USAGE. */
