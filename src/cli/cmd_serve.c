@@ -4,9 +4,11 @@
  */
 #include "cli/cli.h"
 
+#include "util/file.h"
 #include "web/server.h"
 #include "web/web.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 static const char help_ja[] =
     "使い方: apicheck serve [--listen ADDR:PORT] [--threads N] [--tls-cert FILE --tls-key FILE]\n"
     "                       [--max-conn N] [--max-conn-per-ip N] [--quiet]\n"
+    "       apicheck serve --request FILE\n"
     "\n"
     "Web アプリケーションを起動します (既定 127.0.0.1:8080)。\n"
     "  --listen ADDR:PORT   待ち受けるアドレス (127.0.0.1:8080、[::1]:8080、0.0.0.0:8080)。\n"
@@ -25,6 +28,8 @@ static const char help_ja[] =
     "  --max-conn N         同時接続数の上限 (既定 512)\n"
     "  --max-conn-per-ip N  一つのクライアントアドレスからの同時接続数の上限 (既定 128)\n"
     "  --quiet              要求ごとのログを出さない\n"
+    "  --request FILE       FILE (- は標準入力) の HTTP 要求を一つだけ処理し、応答を標準出力に\n"
+    "                       書いて終わります (試験用。ソケットを使いません)\n"
     "\n"
     "要求ごとに一行のログを標準エラーに書きます (時刻、メソッド、パス、状態、バイト数、\n"
     "所要時間)。クエリ文字列、Cookie、パスワードは書きません。\n"
@@ -32,6 +37,7 @@ static const char help_ja[] =
 static const char help_en[] =
     "usage: apicheck serve [--listen ADDR:PORT] [--threads N] [--tls-cert FILE --tls-key FILE]\n"
     "                      [--max-conn N] [--max-conn-per-ip N] [--quiet]\n"
+    "       apicheck serve --request FILE\n"
     "\n"
     "Runs the web application (default 127.0.0.1:8080).\n"
     "  --listen ADDR:PORT   address to listen on (127.0.0.1:8080, [::1]:8080, 0.0.0.0:8080);\n"
@@ -42,6 +48,8 @@ static const char help_en[] =
     "  --max-conn N         limit on simultaneous connections (default 512)\n"
     "  --max-conn-per-ip N  limit per client address (default 128)\n"
     "  --quiet              no log line per request\n"
+    "  --request FILE       answer the one raw HTTP request in FILE (- for standard input)\n"
+    "                       on standard output and exit (for tests; no socket)\n"
     "\n"
     "Writes one log line per request to standard error (time, method, path, status, bytes,\n"
     "duration); never the query string, cookies or passwords.\n"
@@ -57,6 +65,25 @@ static int parse_count(const char *s, unsigned lo, unsigned hi, unsigned *out)
     return 0;
 }
 
+/* --request: one raw request from a file, the response on stdout (Fossil's
+ * `http` mode).  Exit 0 whatever the HTTP status: the status is in the
+ * output. */
+static int answer_one(web_app_t *app, const char *path)
+{
+    size_t len = 0;
+    char *raw = file_read(path, HTTP_MAX_UPLOAD + 64u * 1024u, &len);
+    if (!raw) {
+        cli_error("%s を読めません: %s", "cannot read %s: %s", path, strerror(errno));
+        return EXIT_FAIL;
+    }
+    buf_t out = BUF_INIT(0);
+    web_handle_buffer(app, raw, len, &out);
+    free(raw);
+    bool ok = fwrite(out.p, 1, out.len, stdout) == out.len && fflush(stdout) == 0;
+    buf_free(&out);
+    return ok ? EXIT_OK : EXIT_FAIL;
+}
+
 int cmd_serve(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -67,10 +94,12 @@ int cmd_serve(int argc, char **argv)
         { "max-conn", required_argument, NULL, 'm' },
         { "max-conn-per-ip", required_argument, NULL, 'p' },
         { "quiet", no_argument, NULL, 'q' },
+        { "request", required_argument, NULL, 'r' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     web_server_opt_t opt = { .listen = "127.0.0.1:8080", .threads = 2 };
+    const char *request = NULL;
     cli_getopt_reset();
     int c;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
@@ -101,6 +130,9 @@ int cmd_serve(int argc, char **argv)
         case 'q':
             opt.quiet = true;
             break;
+        case 'r':
+            request = optarg;
+            break;
         case 'h':
             return cli_help(help_ja, help_en);
         default:
@@ -126,7 +158,7 @@ int cmd_serve(int argc, char **argv)
         free(err);
         return EXIT_FAIL;
     }
-    int rc = web_serve(&opt, &app);
+    int rc = request ? answer_one(&app, request) : web_serve(&opt, &app) == 0 ? EXIT_OK : EXIT_FAIL;
     web_app_free(&app);
-    return rc == 0 ? EXIT_OK : EXIT_FAIL;
+    return rc;
 }

@@ -271,8 +271,13 @@ static bool tag_ok(const char *t)
     for (const char *c = t; *c; c++)
         if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')))
             return false;
-    static const char *const refused[] = { "script", "style", "iframe", "frame", "frameset",
-                                           "object", "embed", "base", "noscript", "template" };
+    /* Script, foreign documents, the document head (meta refresh, link),
+     * and SVG animation, which can set an href to javascript:. */
+    static const char *const refused[] = {
+        "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet",
+        "base", "noscript", "template", "meta", "link", "animate", "set", "animatemotion",
+        "animatetransform", "handler", "listener", "portal",
+    };
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
         if (strcmp(t, refused[i]) == 0)
             return false;

@@ -21,9 +21,13 @@
  * and C1), which HTML forbids.  Nothing from a variable reaches the output
  * unescaped.
  *
- * Elements and attributes that would run script or bypass the
- * Content-Security-Policy are refused: tags script, style, iframe, frame,
- * frameset, object, embed, base; attributes on*, style, srcdoc, srcset.
+ * Elements and attributes that would run script, load another document
+ * or bypass the Content-Security-Policy are refused: tags script, style,
+ * iframe, frame, frameset, object, embed, applet, base, noscript,
+ * template, meta, link, portal and the SVG animation elements (animate,
+ * set, …, which can point an href at javascript:); attributes on*, style,
+ * srcdoc, srcset, and any name that is not lower-case letters, digits and
+ * '-' (write SVG's viewBox as "viewbox": the HTML parser restores the case).
  * Pages get their one script from html_page_begin (<script src> with
  * defer, never inline).  Refusals and a full buffer set a sticky error
  * (html_failed); the web layer turns such a page into a 500 instead of

@@ -635,6 +635,25 @@ out:
 
 /* ---- preparing a request ---------------------------------------------- */
 
+/* RFC 9110 qvalue ("0", "0.5", "1.000") in thousandths, read without the
+ * locale; anything else counts as 0. */
+static double qvalue(const char *s)
+{
+    if (s[0] != '0' && s[0] != '1')
+        return 0;
+    int v = (s[0] - '0') * 1000;
+    if (s[1] == '.') {
+        int scale = 100;
+        for (const char *d = s + 2; *d >= '0' && *d <= '9'; d++) {
+            if (scale == 0)
+                return 0;
+            v += (*d - '0') * scale;
+            scale /= 10;
+        }
+    }
+    return v > 1000 ? 0 : v / 1000.0;
+}
+
 /* Accept-Language: the better of ja and en by q-value (ties: ja). */
 static lang_t lang_from_accept(const char *al)
 {
@@ -653,12 +672,8 @@ static lang_t lang_from_accept(const char *al)
             qp++;
             while (*qp == ' ')
                 qp++;
-            if (qp[0] == 'q' && qp[1] == '=') {
-                char *e;
-                q = strtod(qp + 2, &e);
-                if (e == qp + 2 || q < 0 || q > 1)
-                    q = 0;
-            }
+            if (qp[0] == 'q' && qp[1] == '=')
+                q = qvalue(qp + 2);
         }
         bool ja = tl >= 2 && strncasecmp(tag, "ja", 2) == 0 && (tl == 2 || tag[2] == '-');
         bool en = tl >= 2 && strncasecmp(tag, "en", 2) == 0 && (tl == 2 || tag[2] == '-');

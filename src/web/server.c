@@ -494,7 +494,8 @@ int web_serve(const web_server_opt_t *opt, web_app_t *app)
     fprintf(stderr, tr("apicheck: %s を受けて停止します\n", "apicheck: %s received, stopping\n"),
             sig == SIGINT ? "SIGINT" : "SIGTERM");
     web_server_stop(s, opt->grace_ms ? opt->grace_ms : 10000);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    /* The signals stay blocked: a second Ctrl-C while stopping must not
+     * turn the clean exit into a kill once they are unblocked. */
     fprintf(stderr, "%s", tr("apicheck: 停止しました\n", "apicheck: stopped\n"));
     return 0;
 }

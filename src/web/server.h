@@ -24,7 +24,8 @@
  * web_serve() blocks SIGINT and SIGTERM before the pool starts (its
  * threads inherit the mask) and waits for one of them in the calling
  * thread: then it stops accepting, lets requests in flight finish (up to
- * a grace period), stops the pool and returns 0.
+ * a grace period), stops the pool and returns 0 with both signals still
+ * blocked (the caller exits; a second signal cannot kill it on the way).
  */
 #ifndef APICHECK_WEB_SERVER_H
 #define APICHECK_WEB_SERVER_H

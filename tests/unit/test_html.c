@@ -180,7 +180,8 @@ static void test_refused(void **state)
 
     static const char *const tags[] = { "script", "SCRIPT", "style", "iframe", "object",
                                         "embed", "base", "frame", "frameset", "noscript",
-                                        "template", "a b", "div>", "", "1p" };
+                                        "template", "meta", "link", "animate", "set",
+                                        "a b", "div>", "", "1p" };
     for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++) {
         reset();
         html_open(&h, tags[i], NULL);

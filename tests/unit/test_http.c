@@ -374,6 +374,12 @@ static void test_lang(void **state)
     assert_int_equal(lang_of(NULL, "en;q=0"), LANG_JA);
     assert_int_equal(lang_of(NULL, "english"), LANG_JA);
     assert_int_equal(lang_of(NULL, "en;q=abc"), LANG_JA);
+    assert_int_equal(lang_of(NULL, "en;q=2"), LANG_JA);
+    assert_int_equal(lang_of(NULL, "en;q=1.5"), LANG_JA);
+    assert_int_equal(lang_of(NULL, "en;q=0.0001"), LANG_JA);
+    assert_int_equal(lang_of(NULL, "ja;q=0.001, en;q=0.002"), LANG_EN);
+    assert_int_equal(lang_of(NULL, "ja;q=0.5,en;q=1.000"), LANG_EN);
+    assert_int_equal(lang_of(NULL, "ja-JP;q=0.9, en-US"), LANG_EN);
     assert_int_equal(lang_of("lang=en", "ja"), LANG_EN);
     assert_int_equal(lang_of("lang=ja", "en"), LANG_JA);
     assert_int_equal(lang_of("lang=xx", "en"), LANG_EN);

@@ -215,9 +215,32 @@ expect 0 "serve --help" -- "$BIN" serve --help
 contains "$T/out" "--listen" "help mentions --listen"
 expect 1 "a busy port fails" -- timeout 10 "$BIN" serve --listen "127.0.0.1:$port"
 
-# ---- SIGTERM ---------------------------------------------------------------
+# ---- one request without a socket ------------------------------------------
 
-stop_with TERM
+printf 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n' >"$T/req"
+expect 0 "serve --request answers one request from a file" -- "$BIN" serve --request "$T/req"
+contains "$T/out" '{"status":"ok"}' "--request prints the response"
+printf 'GET /../x HTTP/1.1\r\nHost: x\r\n\r\n' | "$BIN" serve --request - >"$T/out"
+head -1 "$T/out" | tr -d '\r' >"$T/r1"
+contains "$T/r1" "HTTP/1.1 400 Bad Request" "--request - reads standard input"
+expect 1 "--request with a missing file fails" -- "$BIN" serve --request "$T/none"
+
+# ---- SIGTERM with a request in flight -----------------------------------------
+
+# Half a body, then SIGTERM: the server stops accepting but answers the
+# request once its body is complete, then exits 0.
+exec 4<>"/dev/tcp/127.0.0.1/$port"
+printf 'POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nContent-Type: text/plain\r\n\r\n01234' >&4
+sleep 0.3
+kill -TERM "$pid"
+sleep 0.5
+check_code 000 "no new connections once stopping" "$U/healthz"
+printf '56789' >&4
+timeout 5 head -1 <&4 | tr -d '\r' >"$T/r1"
+exec 4<&-
+contains "$T/r1" "HTTP/1.1 405" "the request in flight is answered"
+
+stop_with TERM # a second SIGTERM while stopping changes nothing
 [ "$st" = 0 ] && ok "SIGTERM stops the server with exit 0" || notok "SIGTERM: exit $st"
 contains "$T/main.log" "stopped" "the server says it stopped"
 check_code 000 "nothing listens after the stop" "$U/healthz"
