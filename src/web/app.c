@@ -1,15 +1,18 @@
 /*
- * The application: its route table and web_handle().  For now it serves
- * the health check and the static files; the pages and the JSON API add
- * their rows to routes[] below.
+ * The application: its route table (the core routes below, then each page
+ * family's from pages.h) and web_handle(), where every request is
+ * authenticated and checked before its handler runs (see web/ctx.h).
  */
 #include "web/web.h"
 
 #include "util/xmem.h"
 #include "web/assets.h"
+#include "web/ctx.h"
 #include "web/html.h"
+#include "web/pages/pages.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* GET /healthz — for load balancers and scripts: no login, no database. */
@@ -45,28 +48,114 @@ static int page_static(const http_req_t *req, http_resp_t *resp, const route_par
     return 0;
 }
 
-/* Every route of the application, matched in order. */
-static const route_t routes[] = {
+/* The core routes; the page families follow them. */
+static const route_t core_routes[] = {
     { HTTP_GET, "/healthz", page_healthz, ROUTE_PUBLIC, 0 },
     { HTTP_GET, "/static/{name:name}", page_static, ROUTE_PUBLIC, 0 },
 };
 
+static void store_destroy(void *p)
+{
+    store_close(p);
+}
+
 int web_app_init(web_app_t *app, char **err)
 {
     memset(app, 0, sizeof *app);
-    app->routes = routes;
-    app->nroutes = sizeof routes / sizeof routes[0];
+    const struct {
+        const route_t *v;
+        size_t n;
+    } parts[] = {
+        { core_routes, sizeof core_routes / sizeof core_routes[0] },
+        { web_auth_routes, web_auth_nroutes },
+        { web_admin_routes, web_admin_nroutes },
+        { web_dashboard_routes, web_dashboard_nroutes },
+        { web_assessment_routes, web_assessment_nroutes },
+        { web_api_routes, web_api_nroutes },
+    };
+    size_t total = 0;
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        total += parts[i].n;
+    app->owned = xcalloc(total, sizeof *app->owned);
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        for (size_t k = 0; k < parts[i].n; k++)
+            app->owned[app->nroutes++] = parts[i].v[k];
+    app->routes = app->owned;
     const char *why;
     size_t bad;
     if (router_check(app->routes, app->nroutes, &why, &bad) != 0) {
         *err = xasprintf("route %s: %s", app->routes[bad].pattern, why);
+        free(app->owned);
+        memset(app, 0, sizeof *app);
         return -1;
     }
+    if (pthread_key_create(&app->store_key, store_destroy) != 0) {
+        *err = xstrdup("pthread_key_create failed");
+        free(app->owned);
+        return -1;
+    }
+    app->store_key_made = true;
+    app->login_slots = 2;
+    pthread_mutex_init(&app->login_lock, NULL);
+    pthread_cond_init(&app->login_cond, NULL);
     return 0;
+}
+
+void web_app_set_db(web_app_t *app, const char *url, const store_open_opt_t *opt)
+{
+    free(app->db_url);
+    app->db_url = xstrdup(url);
+    if (opt)
+        app->store_opt = *opt;
+    app->store_opt.create = false;
+}
+
+store_t *web_app_store(web_app_t *app, char **err)
+{
+    if (!app->db_url)
+        return NULL;
+    store_t *st = pthread_getspecific(app->store_key);
+    if (st)
+        return st;
+    st = store_open(app->db_url, &app->store_opt, err);
+    if (st)
+        pthread_setspecific(app->store_key, st);
+    return st;
+}
+
+void web_app_login_enter(web_app_t *app)
+{
+    pthread_mutex_lock(&app->login_lock);
+    while (app->login_slots <= 0)
+        pthread_cond_wait(&app->login_cond, &app->login_lock);
+    app->login_slots--;
+    pthread_mutex_unlock(&app->login_lock);
+}
+
+void web_app_login_leave(web_app_t *app)
+{
+    pthread_mutex_lock(&app->login_lock);
+    app->login_slots++;
+    pthread_cond_signal(&app->login_cond);
+    pthread_mutex_unlock(&app->login_lock);
 }
 
 void web_app_free(web_app_t *app)
 {
+    if (app->store_key_made) {
+        /* The calling thread's store (serve --request, tests); the serving
+         * threads closed theirs as they ended. */
+        store_t *st = pthread_getspecific(app->store_key);
+        if (st) {
+            pthread_setspecific(app->store_key, NULL);
+            store_close(st);
+        }
+        pthread_key_delete(app->store_key);
+        pthread_mutex_destroy(&app->login_lock);
+        pthread_cond_destroy(&app->login_cond);
+    }
+    free(app->owned);
+    free(app->db_url);
     memset(app, 0, sizeof *app);
 }
 
@@ -81,33 +170,136 @@ size_t web_body_limit(const web_app_t *app, const http_req_t *req)
     return HTTP_MAX_BODY;
 }
 
+static bool is_api(const http_req_t *req)
+{
+    return strncmp(req->path, "/api/", 5) == 0;
+}
+
+static void fail(web_ctx_t *c, int status, const char *code, const char *ja, const char *en)
+{
+    if (is_api(c->req))
+        web_json_error(c, status, code, web_tr(c, ja, en));
+    else
+        http_resp_error(c->resp, c->req->lang, status, NULL);
+}
+
+/* Who is asking: an API bearer token, else the session cookie. */
+static void authenticate(web_ctx_t *c)
+{
+    if (!c->st)
+        return;
+    const char *auth = http_header(c->req, "Authorization");
+    if (auth && strncmp(auth, "Bearer ", 7) == 0) {
+        if (store_token_actor(c->st, auth + 7, &c->actor) == ST_OK) {
+            c->authed = true;
+            c->bearer = true;
+        }
+        return;
+    }
+    const char *sid = http_cookie(c->req, web_session_cookie(c));
+    if (!sid || strlen(sid) != STORE_TOKEN_LEN - 1)
+        return;
+    bool pending = false;
+    if (store_session_actor(c->st, sid, &c->actor, &pending) != ST_OK)
+        return;
+    snprintf(c->session, sizeof c->session, "%s", sid);
+    store_csrf_token(sid, c->csrf);
+    c->totp_pending = pending;
+    c->authed = !pending;
+}
+
+static void fill_login(web_ctx_t *c)
+{
+    user_t *us = NULL;
+    size_t n = 0;
+    if (!c->authed && !c->totp_pending)
+        return;
+    if (store_user_list(c->st, &c->actor, &us, &n) == ST_OK)
+        for (size_t i = 0; i < n; i++)
+            if (us[i].id == c->actor.user_id)
+                snprintf(c->login, sizeof c->login, "%s", us[i].login);
+    user_list_free(us, n);
+}
+
 void web_handle(const http_req_t *req, http_resp_t *resp, void *appv)
 {
     web_app_t *app = appv;
+    web_ctx_t c;
+    memset(&c, 0, sizeof c);
+    c.app = app;
+    c.req = req;
+    c.resp = resp;
     const route_t *r;
     route_params_t p;
     char allow[64];
     int st = router_match(app->routes, app->nroutes, req->method, req->path, &r, &p, allow,
                           sizeof allow);
     if (st == 405) {
-        http_resp_error(resp, req->lang, 405, NULL);
+        fail(&c, 405, "method_not_allowed", "このメソッドは使えません", "method not allowed");
         http_resp_header(resp, "Allow", allow);
         return;
     }
     if (st) {
-        http_resp_error(resp, req->lang, st, NULL);
+        fail(&c, st, "not_found", "見つかりません", "not found");
         return;
     }
-    /* Central checks for state-changing routes.  A browser always sends
-     * Origin on a POST, so another site's form is refused here; the
-     * session layer adds the CSRF token check at this point. */
+    /* A state-changing request from another site is refused before
+     * anything else happens. */
     if ((r->flags & ROUTE_CHANGES_STATE) && http_origin_check(req) == HTTP_ORIGIN_CROSS) {
-        http_resp_error(resp, req->lang, 403, NULL);
+        fail(&c, 403, "cross_origin", "別のサイトからの要求は受け付けません",
+             "cross-site requests are refused");
         return;
     }
-    st = r->fn(req, resp, &p, app);
+    if (app->db_url) {
+        char *err = NULL;
+        c.st = web_app_store(app, &err);
+        if (!c.st) {
+            fprintf(stderr, "apicheck: database unavailable: %s\n", err ? err : "?");
+            free(err);
+            if (!(r->flags & ROUTE_PUBLIC) || strcmp(r->pattern, "/healthz") != 0) {
+                fail(&c, 503, "unavailable", "データベースに接続できません。しばらくしてからやり直してください",
+                     "the database is unavailable; try again shortly");
+                return;
+            }
+        }
+    }
+    authenticate(&c);
+    fill_login(&c);
+    if (!(r->flags & ROUTE_PUBLIC) && !c.authed) {
+        bool step_ok = c.totp_pending && (r->flags & ROUTE_TOTP_STEP);
+        if (!step_ok) {
+            if (is_api(req)) {
+                fail(&c, 401, "unauthenticated", "ログインが必要です", "authentication required");
+            } else if (c.totp_pending) {
+                http_resp_redirect(resp, "/login/totp");
+            } else if (req->method == HTTP_GET || req->method == HTTP_HEAD) {
+                buf_t loc = BUF_INIT(HTTP_MAX_TARGET + 64);
+                buf_adds(&loc, "/login?next=");
+                html_url_encode(&loc, req->path);
+                http_resp_redirect(resp, buf_str(&loc));
+                buf_free(&loc);
+            } else {
+                fail(&c, 401, "unauthenticated", "ログインが必要です", "authentication required");
+            }
+            return;
+        }
+    }
+    /* Cookie sessions prove every state change with the CSRF token. */
+    if ((r->flags & ROUTE_CHANGES_STATE) && !c.bearer && c.session[0]) {
+        const char *tok = http_form(req, "csrf");
+        if (!tok)
+            tok = http_header(req, "X-CSRF-Token");
+        if (!store_csrf_check(c.session, tok)) {
+            fail(&c, 403, "csrf", "フォームの有効期限が切れたか、不正な要求です。ページを開き直してください",
+                 "the form has expired or the request is forged; reload the page");
+            return;
+        }
+    }
+    st = r->fn(req, resp, &p, &c);
     if (st)
-        http_resp_error(resp, req->lang, st, NULL);
+        fail(&c, st, st == 404 ? "not_found" : st == 403 ? "forbidden" : "error",
+             st == 404 ? "見つかりません" : "要求を処理できません",
+             st == 404 ? "not found" : "the request cannot be processed");
 }
 
 void web_respond(web_app_t *app, http_req_t *req, int status, http_resp_t *resp)

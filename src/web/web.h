@@ -32,20 +32,42 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "db/store.h"
 #include "util/buf.h"
 #include "web/http.h"
 #include "web/router.h"
 
+#include <pthread.h>
+
 typedef struct web_app {
-    const route_t *routes;
+    const route_t *routes;  /* every route: the core ones, then each family's */
     size_t nroutes;
-    /* The store, sessions and settings join here with the pages. */
+    route_t *owned;         /* the joined table */
+    /* The database: each serving thread opens its own store on first use
+     * (a connection is never shared between threads) and closes it when the
+     * thread ends.  NULL url: no database (only /healthz and /static). */
+    char *db_url;
+    store_open_opt_t store_opt;
+    pthread_key_t store_key;
+    bool store_key_made;
+    /* Concurrent argon2id checks (64 MiB each) are capped by this. */
+    int login_slots;
+    pthread_mutex_t login_lock;
+    pthread_cond_t login_cond;
 } web_app_t;
 
 /* Set up the application; checks its route table.  0, or -1 with *err
  * (fresh string). */
 int web_app_init(web_app_t *app, char **err);
+/* Serve from this database (after web_app_init, before serving). */
+void web_app_set_db(web_app_t *app, const char *url, const store_open_opt_t *opt);
 void web_app_free(web_app_t *app);
+/* This thread's store, opened on first use; NULL (and *err) when the
+ * database cannot be reached. */
+store_t *web_app_store(web_app_t *app, char **err);
+/* Take and give back one of the concurrent password-check slots. */
+void web_app_login_enter(web_app_t *app);
+void web_app_login_leave(web_app_t *app);
 
 /* The body cap for this request (method and path set): the matched
  * route's, or HTTP_MAX_BODY when none matches. */

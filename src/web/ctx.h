@@ -1,0 +1,75 @@
+/*
+ * ctx — one request as the pages and the API see it: who is asking
+ * (resolved once, centrally, in web_handle), this thread's store, the
+ * session and CSRF tokens, the request and the response.  Route handlers
+ * receive a web_ctx_t * as their last argument.
+ *
+ * The rules every handler can rely on (enforced in app.c before it runs):
+ *   - routes without ROUTE_PUBLIC only run for a signed-in actor (a session
+ *     cookie that passed any second factor, or an API bearer token);
+ *   - state-changing routes run only with a same-origin (or absent) Origin
+ *     and, for cookie sessions, the session's CSRF token in the form field
+ *     "csrf" or the X-CSRF-Token header;
+ *   - /api/ routes get JSON errors, everything else HTML pages.
+ * Permission checks on objects stay in the store (core/workflow.h): a
+ * handler calls the store as the actor and maps ST_* to a status with
+ * web_status().
+ */
+#ifndef APICHECK_WEB_CTX_H
+#define APICHECK_WEB_CTX_H
+
+#include <stdbool.h>
+
+#include "db/store.h"
+#include "web/html.h"
+#include "web/http.h"
+#include "web/router.h"
+
+typedef struct web_app web_app_t;
+
+/* Route flags beyond router.h's. */
+enum {
+    ROUTE_TOTP_STEP = 1 << 8 /* reachable while the second factor is owed */
+};
+
+typedef struct web_ctx {
+    web_app_t *app;
+    const http_req_t *req;
+    http_resp_t *resp;
+    store_t *st;                    /* this thread's store; NULL without --db */
+    bool authed;                    /* actor is valid */
+    bool bearer;                    /* signed in by API token (no cookie, no CSRF) */
+    bool totp_pending;              /* password given, second factor owed */
+    actor_t actor;
+    char login[72];                 /* the actor's login, for the page header */
+    char session[STORE_TOKEN_LEN];  /* the session cookie's token, or "" */
+    char csrf[STORE_TOKEN_LEN];     /* the CSRF token forms must carry, or "" */
+} web_ctx_t;
+
+/* The session cookie's name: "__Host-sid" under TLS, "sid" on plain
+ * HTTP (loopback development). */
+const char *web_session_cookie(const web_ctx_t *c);
+/* Set (token non-NULL) or clear the session cookie: HttpOnly,
+ * SameSite=Lax, Path=/, Secure under TLS. */
+void web_set_session_cookie(web_ctx_t *c, const char *token);
+
+/* Map an ST_* code to an HTTP status: NOT_FOUND and FORBIDDEN on another
+ * tenant's object both → 404, FORBIDDEN → 403, BAD_STATE / WRONG_SIDE /
+ * CONFLICT / EXISTS → 409, INVALID → 400, BUSY / DB → 503. */
+int web_status(int st_rc);
+
+/* Message in the request's language. */
+const char *web_tr(const web_ctx_t *c, const char *ja, const char *en);
+
+/* The page frame for signed-in pages: header with the product name, the
+ * navigation, the user, a language switch and a logout button (a POST form
+ * with the CSRF token).  title is escaped. */
+void web_page_begin(web_ctx_t *c, html_t *h, const char *title);
+void web_page_end(web_ctx_t *c, html_t *h);
+/* A flash-style message box (class "notice" or "error"). */
+void web_notice(html_t *h, bool error, const char *text);
+
+/* API: {"error": {"code": code, "message": message}} with status. */
+void web_json_error(web_ctx_t *c, int status, const char *code, const char *message);
+
+#endif

@@ -1,0 +1,7 @@
+/* The auth page family (see pages.h); its routes join the table here. */
+#include "web/pages/pages.h"
+
+const route_t web_auth_routes[] = {
+    { HTTP_OTHER, NULL, NULL, 0, 0 },
+};
+const size_t web_auth_nroutes = 0;
