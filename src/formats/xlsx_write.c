@@ -150,16 +150,25 @@ static void header_text(buf_t *b, const char *s)
     }
 }
 
+/* The value of n decimal digits at s (checked by the caller). */
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
 /* Parse "YYYY-MM-DD" into an Excel date; false when it is no valid date. */
 static bool iso_to_lxw(const char *s, lxw_datetime *dt)
 {
     if (!s || !date_valid_iso(s))
         return false;
     memset(dt, 0, sizeof *dt);
-    dt->year = atoi(s);
-    dt->month = atoi(s + 5);
-    dt->day = atoi(s + 8);
-    return dt->year <= 9999;
+    dt->year = digits(s, 4);
+    dt->month = digits(s + 5, 2);
+    dt->day = digits(s + 8, 2);
+    return true;
 }
 
 /* Does s start with "_xHHHH_"? */
@@ -173,15 +182,16 @@ static bool is_xesc(const char *s)
     return s[6] == '_';
 }
 
-/* Is s a plain positive integer ("12")? */
+/* Is s a plain non-negative integer ("12")?  Its value in *v. */
 static bool is_int(const char *s, double *v)
 {
-    if (!s || !*s || strlen(s) > 9)
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n > 9)
         return false;
-    for (const char *p = s; *p; p++)
-        if (*p < '0' || *p > '9')
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
             return false;
-    *v = atof(s);
+    *v = digits(s, (int)n);
     return true;
 }
 

@@ -618,7 +618,7 @@ static void test_zip_bomb(void **state)
     char *pad = xmalloc(big + 200);
     int h = snprintf(pad, 200, "<worksheet xmlns=\"%s\">", NS_MAIN);
     memset(pad + h, ' ', big);
-    strcpy(pad + h + big, "<sheetData/></worksheet>");
+    memcpy(pad + h + big, "<sheetData/></worksheet>", sizeof "<sheetData/></worksheet>");
     const char *wb = "<workbook xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_REL "\"><sheets>"
                      "<sheet name=\"S\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>";
     const char *rels =
@@ -641,7 +641,7 @@ static void test_zip_bomb(void **state)
     size_t part = 30u * 1024u * 1024u;
     h = snprintf(pad, 200, "<sst xmlns=\"%s\">", NS_MAIN);
     memset(pad + h, ' ', part);
-    strcpy(pad + h + part, "</sst>");
+    memcpy(pad + h + part, "</sst>", sizeof "</sst>");
     const char *rels3 =
         "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
         "<Relationship Id=\"rId1\" Type=\"" RT "worksheet\" Target=\"s1.xml\"/>"
@@ -668,17 +668,18 @@ static void test_cell_limits(void **state)
     size_t big = 50u * 1024u * 1024u;
     const char *head = "<sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>";
     const char *tail = "</t></is></c></row></sheetData>";
-    char *body = xmalloc(strlen(head) + big + strlen(tail) + 1);
-    strcpy(body, head);
-    memset(body + strlen(head), 'a', big);
-    strcpy(body + strlen(head) + big, tail);
+    size_t hl = strlen(head), tl = strlen(tail) + 1;
+    char *body = xmalloc(hl + big + tl);
+    memcpy(body, head, hl);
+    memset(body + hl, 'a', big);
+    memcpy(body + hl + big, tail, tl);
     book_t b = { .sheet_body = body };
     size_t len;
     char *z = book_zip(&b, &len);
     read_fails(z, len, "xl/worksheets/sheet1.xml: decompressed size exceeds the limit");
     free(z);
     /* A cell just over its own limit, in a part well under the part's. */
-    strcpy(body + strlen(head) + LIMIT_CELL_BYTES + 1, tail);
+    memcpy(body + hl + LIMIT_CELL_BYTES + 1, tail, tl);
     z = book_zip(&b, &len);
     read_fails(z, len, "sheet 'Sheet1': row 1: column A: cell too long");
     free(z);
