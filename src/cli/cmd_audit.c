@@ -17,19 +17,21 @@ static const char help_ja[] =
     "使い方:\n"
     "  apicheck --as LOGIN audit log [--object 種類/ID] [--user LOGIN] [--since 日時]\n"
     "                                [--until 日時] [--limit 件数] [--full]\n"
-    "  apicheck [--as LOGIN] audit verify\n"
+    "  apicheck [--as LOGIN] audit verify [--anchor SEQ:HASH]\n"
     "\n"
     "log は監査イベント (日時、利用者、操作、対象) を古い順に表示します。運用者はすべて、\n"
     "ほかの利用者は自分の組織と自分のチェックに関するものだけを見られます。--object は\n"
     "assessment/3 のように種類と ID、--since は以後 (含む)、--until は前 (含まない) で、\n"
     "日付 (2026-04-01、令和8年4月1日) か ISO の日時。--full で変更前後の値も表示します。\n"
     "verify はハッシュの連鎖をすべて検査し、完全なら件数を表示して 0、改変・削除・挿入・\n"
-    "並べ替えがあれば最初のイベントの番号を示して 1 で終わります。\n";
+    "並べ替えがあれば最初のイベントの番号を示して 1 で終わります。完全なときは末尾の\n"
+    "head (番号:ハッシュ) も表示します。連鎖だけでは末尾の削除は分からないので、head を\n"
+    "別の場所に記録し、後で --anchor に渡すと、その記録が残っているかも検査します。\n";
 static const char help_en[] =
     "usage:\n"
     "  apicheck --as LOGIN audit log [--object TYPE/ID] [--user LOGIN] [--since TIME]\n"
     "                                [--until TIME] [--limit N] [--full]\n"
-    "  apicheck [--as LOGIN] audit verify\n"
+    "  apicheck [--as LOGIN] audit verify [--anchor SEQ:HASH]\n"
     "\n"
     "log lists audit events (time, user, action, object), oldest first. Operators see\n"
     "them all, other users those of their organization and their assessments. --object\n"
@@ -37,7 +39,9 @@ static const char help_en[] =
     "both take a date (2026-04-01, 令和8年4月1日) or an ISO time. --full adds the values\n"
     "before and after. verify walks the whole hash chain: intact, it prints the number of\n"
     "events and exits 0; otherwise it names the first event altered, removed, inserted or\n"
-    "reordered and exits 1.\n";
+    "reordered and exits 1. When intact it also prints the head (SEQ:HASH): the chain\n"
+    "alone cannot show that events were cut off its end, so record the head elsewhere and\n"
+    "pass it later as --anchor to check that it is still there.\n";
 
 static const char backup_help_ja[] =
     "使い方: apicheck --as LOGIN backup FILE\n"
@@ -86,13 +90,50 @@ static int audit_log(store_t *st, const actor_t *a, const audit_filter_t *f, boo
     return EXIT_OK;
 }
 
-static int audit_verify(store_t *st)
+/* --anchor SEQ:HASH — a head recorded earlier (off the machine) must
+ * still be in the chain: that catches events cut off the end, which the
+ * chain alone cannot. */
+static int check_anchor(store_t *st, const char *anchor)
+{
+    char *end;
+    long long seq = strtoll(anchor, &end, 10);
+    if (seq <= 0 || *end != ':' || strlen(end + 1) != 64) {
+        cli_error("--anchor は 番号:ハッシュ の形です (audit verify の出力の head)",
+                  "--anchor takes SEQ:HASH (the head printed by audit verify)");
+        return EXIT_USAGE;
+    }
+    char hash[65];
+    int rc = store_audit_hash_at(st, seq, hash);
+    if (rc != ST_OK) {
+        cli_error("監査証跡が改ざんされています: %s", "the audit trail was tampered with: %s",
+                  store_errmsg(st));
+        return EXIT_FAIL;
+    }
+    if (strcmp(hash, end + 1) != 0) {
+        cli_error("監査証跡が改ざんされています: 監査記録 %lld のハッシュが記録と違います",
+                  "the audit trail was tampered with: event %lld no longer has the recorded hash",
+                  seq);
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
+static int audit_verify(store_t *st, const char *anchor)
 {
     int64_t count = 0, bad = 0;
     int rc = store_audit_verify(st, &count, &bad);
     if (rc == ST_OK) {
+        if (anchor && (rc = check_anchor(st, anchor)) != EXIT_OK)
+            return rc;
+        int64_t head = 0;
+        char hash[65];
+        store_audit_head(st, &head, hash);
         printf(tr("監査証跡は完全です (イベント %lld 件)\n", "audit trail intact, %lld events\n"),
                (long long)count);
+        if (head)
+            printf(tr("head %lld:%s (末尾の削除に備えて別の場所に記録してください)\n",
+                      "head %lld:%s (record it elsewhere to detect a cut-off end later)\n"),
+                   (long long)head, hash);
         return EXIT_OK;
     }
     if (rc == ST_INVALID && bad > 0) {
@@ -115,10 +156,12 @@ int cmd_audit(int argc, char **argv)
         { "until", required_argument, NULL, 't' },
         { "limit", required_argument, NULL, 'l' },
         { "full", no_argument, NULL, 'f' },
+        { "anchor", required_argument, NULL, 'a' },
         { NULL, 0, NULL, 0 },
     };
     const char *object = NULL, *user = NULL, *since = NULL, *until = NULL, *limit = NULL;
     bool full = false;
+    const char *anchor = NULL;
     cli_getopt_reset();
     int c;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -130,6 +173,7 @@ int cmd_audit(int argc, char **argv)
         case 't': until = optarg; break;
         case 'l': limit = optarg; break;
         case 'f': full = true; break;
+        case 'a': anchor = optarg; break;
         default: return cli_bad_option("audit", argv);
         }
     }
@@ -151,7 +195,7 @@ int cmd_audit(int argc, char **argv)
         } else if (!(st = cli_store_open(false))) {
             return EXIT_FAIL;
         }
-        rc = audit_verify(st);
+        rc = audit_verify(st, anchor);
         store_close(st);
         return rc;
     }

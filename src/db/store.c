@@ -510,11 +510,15 @@ static void org_from_row(db_stmt_t *s, org_t *o)
     o->disabled = db_col_int64(s, 4) != 0;
 }
 
-/* May the actor see organization oid?  Operators, members, and the other
- * party of one of the actor's connections. */
-static bool org_visible(store_t *st, const actor_t *a, int64_t oid)
+/* May the actor see organization oid (of the given kind)?  Operators,
+ * members, the other party of one of the actor's connections, and — so
+ * that a bank can connect one — any partner for a bank's users: registered
+ * 電子決済等代行業者 are public record, a bank's customers are not. */
+static bool org_visible(store_t *st, const actor_t *a, int64_t oid, org_kind_t kind)
 {
     if (a->operator_ || (a->org_id && a->org_id == oid))
+        return true;
+    if (a->org_id && a->org_kind == ORG_BANK && kind == ORG_PARTNER)
         return true;
     if (!a->org_id)
         return false;
@@ -550,7 +554,7 @@ int store_org_get(store_t *st, const actor_t *a, const char *key, org_t *out)
     if (step == DB_ROW)
         org_from_row(s, out);
     db_finalize(s);
-    if (step != DB_ROW || !org_visible(st, a, out->id)) {
+    if (step != DB_ROW || !org_visible(st, a, out->id, out->kind)) {
         org_clear(out);
         rc = st_fail(st, ST_NOT_FOUND, "組織 %s はありません", "no organization %s", key);
     }
@@ -583,7 +587,7 @@ int store_org_list(store_t *st, const actor_t *a, org_t **out, size_t *n)
      * clever query). */
     size_t w = 0;
     for (size_t i = 0; i < cnt; i++) {
-        if (org_visible(st, a, v[i].id))
+        if (org_visible(st, a, v[i].id, v[i].kind))
             v[w++] = v[i];
         else
             org_clear(&v[i]);

@@ -344,6 +344,13 @@ void audit_row_list_free(audit_row_t *v, size_t n);
  * ST_INVALID with *bad_seq the first event that was altered, removed,
  * inserted or reordered and store_errmsg saying what. */
 int store_audit_verify(store_t *st, int64_t *count, int64_t *bad_seq);
+/* The last event's seq and hash (0 and "" for an empty trail).  A chain
+ * proves every event up to the last one, not that later events were not
+ * cut off the end: operators record the head off the machine and later
+ * check it with store_audit_hash_at. */
+int store_audit_head(store_t *st, int64_t *seq, char hash[65]);
+/* The stored hash of event seq; ST_NOT_FOUND when it is gone. */
+int store_audit_hash_at(store_t *st, int64_t seq, char hash[65]);
 
 /* ---- sign-in: sessions, throttling, API tokens, TOTP (store_session.c) -- */
 
@@ -408,5 +415,52 @@ int store_totp_check(store_t *st, int64_t user_id, const char *code);
 
 /* SQLite online backup to path (operators). */
 int store_backup(store_t *st, const actor_t *a, const char *path);
+
+/* ==== summaries and uploads for the web pages (store_summary.c) ========= */
+
+/* Progress of one 区分 of an assessment: answer slots (an item answered by
+ * one side is one slot, a 共通 item two) and those with a status, per side
+ * (index SIDE_PARTNER / SIDE_BANK). */
+typedef struct summary_cat {
+    char *category;
+    int first_no;      /* the lowest item number in it (for ordering) */
+    int slots[2];
+    int answered[2];
+} summary_cat_t;
+
+/* One assessment as the dashboard shows it. */
+typedef struct assessment_summary {
+    assessment_t a;
+    int items;            /* items in its checklist */
+    int slots[2];         /* answer slots per side */
+    int status[2][5];     /* per side, by status_t; [STATUS_UNSET] = unanswered */
+    int eval[4];          /* items by evaluation_t (unrated = items not rated) */
+    int plans_open;       /* open remediation plans */
+    int plans_overdue;    /* of those, due before today */
+    summary_cat_t *cats;  /* ordered by first_no */
+    size_t ncats;
+} assessment_summary_t;
+
+/* Every assessment the actor may see (newest first, as
+ * store_assessment_list) with its counts, computed in a fixed number of
+ * grouped queries however many assessments there are, tenant-filtered in
+ * SQL.  today: ISO date for "overdue" (plans due before it). */
+int store_dashboard(store_t *st, const actor_t *a, const char *today,
+                    assessment_summary_t **out, size_t *n);
+void assessment_summary_list_free(assessment_summary_t *v, size_t n);
+
+/* An uploaded file kept server-side between a preview and its
+ * confirmation (in evidence_blobs, keyed by SHA-256, so any server sharing
+ * the database finds it).  At most STORE_UPLOAD_MAX bytes (ST_INVALID
+ * beyond).  Any signed-in actor may put; get needs the hash (64 lower-case
+ * hex characters), which only the uploader has seen. */
+#define STORE_UPLOAD_MAX (32u * 1024u * 1024u)
+int store_upload_put(store_t *st, const actor_t *a, const void *data, size_t len,
+                     char sha_out[65]);
+/* *data is a fresh buffer (NUL-terminated for convenience) the caller
+ * frees.  ST_NOT_FOUND when no such upload exists. */
+int store_upload_get(store_t *st, const actor_t *a, const char *sha, char **data, size_t *len);
+
+/* ==== end of summaries and uploads ====================================== */
 
 #endif

@@ -138,6 +138,41 @@ int store_audit_verify(store_t *st, int64_t *count, int64_t *bad_seq)
     return ST_OK;
 }
 
+int store_audit_head(store_t *st, int64_t *seq, char hash[65])
+{
+    *seq = 0;
+    hash[0] = '\0';
+    int step;
+    db_stmt_t *s = st_query(st, &step,
+                            "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1", "");
+    if (!s)
+        return st->last_rc;
+    if (step == DB_ROW) {
+        *seq = db_col_int64(s, 0);
+        snprintf(hash, 65, "%s", db_col_text(s, 1));
+    }
+    db_finalize(s);
+    return ST_OK;
+}
+
+int store_audit_hash_at(store_t *st, int64_t seq, char hash[65])
+{
+    hash[0] = '\0';
+    int step;
+    db_stmt_t *s = st_query(st, &step, "SELECT hash FROM audit_events WHERE seq = $1", "i", seq);
+    if (!s)
+        return st->last_rc;
+    int rc = ST_OK;
+    if (step == DB_ROW)
+        snprintf(hash, 65, "%s", db_col_text(s, 0));
+    else
+        rc = st_fail(st, ST_NOT_FOUND, "監査記録 %lld がありません (末尾が削除されています)",
+                     "audit event %lld is missing (the end of the trail was cut off)",
+                     (long long)seq);
+    db_finalize(s);
+    return rc;
+}
+
 /* Types of objects that belong to an assessment; their object_id starts
  * with the assessment's id ("12", "12/3/partner"). */
 static bool assessment_scoped(const char *type)

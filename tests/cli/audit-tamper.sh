@@ -111,6 +111,19 @@ for ENGINE in $ENGINES; do
     db_sql "UPDATE audit_events SET object_id = '999' WHERE seq = 1"
     verify_names 1 "an edited first event"
 
+    # Cutting events off the end: the chain alone still verifies, the head
+    # recorded earlier (--anchor) does not.
+    fresh_copy cut
+    "$BIN" --db "$DB" audit verify >"$T/head.out" 2>&1
+    HEAD=$(sed -n 's/^head \([0-9]*:[0-9a-f]*\).*/\1/p' "$T/head.out")
+    [ -n "$HEAD" ] && ok "$ENGINE: verify prints the head" || notok "$ENGINE: verify prints the head"
+    expect 0 "$ENGINE: the recorded head checks out" -- "$BIN" --db "$DB" audit verify --anchor "$HEAD"
+    db_sql "DELETE FROM audit_events WHERE seq >= $((N - 1))"
+    expect 0 "$ENGINE: a cut-off end alone still looks intact" -- "$BIN" --db "$DB" audit verify
+    LANG=en_US.UTF-8 expect 1 "$ENGINE: the recorded head catches the cut-off end" -- \
+        "$BIN" --db "$DB" audit verify --anchor "$HEAD"
+    contains "$T/err" "$N" "$ENGINE: the message names the missing event"
+
     # After all that, the original is still intact.
     fresh_copy untouched
     expect 0 "$ENGINE: an untouched copy verifies" -- "$BIN" --db "$DB" audit verify

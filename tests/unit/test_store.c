@@ -249,6 +249,13 @@ static void test_connections_tenants(void **state)
     assert_int_equal(store_org_list(f->st, &p2, &os, &n), ST_OK);
     assert_int_equal(n, 2); /* itself and あおば銀行 */
     org_list_free(os, n);
+    /* A bank's users see every partner (to connect them), not other banks. */
+    assert_int_equal(store_org_get(f->st, &ba, "会計クラウド", &o), ST_OK);
+    org_clear(&o);
+    assert_int_equal(store_org_get(f->st, &ba, "あおば銀行", &o), ST_NOT_FOUND);
+    assert_int_equal(store_org_list(f->st, &ba, &os, &n), ST_OK);
+    assert_int_equal(n, 3); /* itself and both partners */
+    org_list_free(os, n);
 }
 
 static void exec_raw(fx_t *f, const char *sql)
