@@ -32,7 +32,7 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 ifeq ($(FUZZ),1)
 CC := clang-14
-CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
+CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 endif
 
 ALL_CFLAGS = $(BASE_CFLAGS) $(PKG_CFLAGS) $(CFLAGS)
@@ -61,7 +61,7 @@ deps:
 
 # Data files embedded in the binary (see src/formats/builtin_data.S).
 $(BUILD)/obj/src/formats/builtin_data.o: $(wildcard data/*.json)
-$(BUILD)/obj/src/web/static_data.o: $(wildcard src/web/static/*)
+$(BUILD)/obj/src/web/static_data.o: $(wildcard src/web/static/*) docs/openapi.yaml
 $(BUILD)/obj/src/db/schema.o: $(wildcard src/db/schema/*/*.sql)
 
 $(BUILD)/obj/%.o: %.c
@@ -110,7 +110,7 @@ fuzz-build:
 build/fuzz/bin/%: tests/fuzz/%.c build/fuzz/libapicheck.a
 	@mkdir -p $(@D)
 	@echo "  FUZZ    $@"
-	@clang-14 $(BASE_CFLAGS) $(PKG_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
+	@clang-14 $(BASE_CFLAGS) $(PKG_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	    -o $@ $< build/fuzz/libapicheck.a $(LDLIBS)
 
 fuzz: fuzz-build

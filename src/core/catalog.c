@@ -17,14 +17,21 @@ static void ref_clear(ref_t *r)
     free(r->point);
 }
 
+void item_clear_refs(item_t *it)
+{
+    for (size_t i = 0; i < it->nrefs; i++)
+        ref_clear(&it->refs[i]);
+    free(it->refs);
+    it->refs = NULL;
+    it->nrefs = 0;
+}
+
 static void item_clear(item_t *it)
 {
     free(it->category);
     free(it->objective);
     free(it->note);
-    for (size_t i = 0; i < it->nrefs; i++)
-        ref_clear(&it->refs[i]);
-    free(it->refs);
+    item_clear_refs(it);
 }
 
 void catalog_free(catalog_t *c)

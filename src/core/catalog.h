@@ -60,6 +60,8 @@ item_t *catalog_add_item(catalog_t *c);
 /* Append a reference to an item; the strings are copied (title, point may be NULL). */
 void item_add_ref(item_t *it, const char *source, const char *clause,
                   const char *title, const char *point);
+/* Free every reference of an item and leave it with none. */
+void item_clear_refs(item_t *it);
 /* A deep copy. */
 catalog_t *catalog_dup(const catalog_t *c);
 

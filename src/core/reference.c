@@ -79,15 +79,7 @@ typedef struct rctx {
 
 static void tmp_clear(item_t *t)
 {
-    for (size_t i = 0; i < t->nrefs; i++) {
-        free(t->refs[i].source);
-        free(t->refs[i].clause);
-        free(t->refs[i].title);
-        free(t->refs[i].point);
-    }
-    free(t->refs);
-    t->refs = NULL;
-    t->nrefs = 0;
+    item_clear_refs(t);
 }
 
 static bool add_ref(rctx_t *cx, const char *source, const char *clause, const char *title,
@@ -139,8 +131,8 @@ static char *normalize(const char *s)
             *o++ = s[i++];
             continue;
         }
-        if (cp >= 0xFF01 && cp <= 0xFF5E)
-            *o++ = (char)(cp - 0xFF01 + 0x21);
+        if (utf8_narrow(cp) != cp)
+            *o++ = (char)utf8_narrow(cp);
         else if (utf8_is_space(cp))
             *o++ = ' ';
         else {

@@ -76,8 +76,8 @@ static bool squash(const char *s, char *out, size_t outlen)
         int w;
         if (utf8_is_space(cp)) {
             w = 0;
-        } else if (cp >= 0xFF01 && cp <= 0xFF5E) {
-            tmp[0] = (char)(cp - 0xFF01 + 0x21);
+        } else if (utf8_narrow(cp) != cp) {
+            tmp[0] = (char)utf8_narrow(cp);
             w = 1;
         } else {
             memcpy(tmp, s + i, (size_t)k);

@@ -27,43 +27,8 @@
 #define ANSWERS_VERSION 1
 /* An answer set holds at most one answer per item and side. */
 #define LIMIT_ANSWERS   (2 * LIMIT_CATALOG_ITEMS)
-/* Longest excerpt of input text quoted in a message. */
-#define CLIP_BYTES      60
 
 /* ---------------------------------------------------------------- helpers */
-
-static size_t problems(const diag_t *d)
-{
-    return d->n + d->dropped;
-}
-
-/* A fresh, printable excerpt of untrusted text for a message: at most
- * CLIP_BYTES bytes cut on a character boundary, control characters shown as
- * '?', "…" appended when cut. */
-static char *clip(const char *s)
-{
-    buf_t b = BUF_INIT(0);
-    size_t n = strlen(s), i = 0;
-    while (i < n) {
-        uint32_t cp;
-        int k = utf8_decode(s + i, n - i, &cp);
-        if (k == 0) {
-            buf_addc(&b, '?');
-            i++;
-            continue;
-        }
-        if (b.len + (size_t)k > CLIP_BYTES) {
-            buf_adds(&b, "…");
-            break;
-        }
-        if (cp < 0x20 || cp == 0x7f)
-            buf_addc(&b, '?');
-        else
-            buf_add(&b, s + i, (size_t)k);
-        i += (size_t)k;
-    }
-    return buf_take(&b);
-}
 
 /* "items[3]" + "note" -> "items[3].note" (path may be ""). */
 static char *path_key(const char *path, const char *key)
@@ -113,7 +78,7 @@ static void check_keys(json_t *obj, const char *path, const char *const *known, 
         for (size_t i = 0; known[i] && !ok; i++)
             ok = strcmp(key, known[i]) == 0;
         if (!ok) {
-            char *k = clip(key);
+            char *k = diag_clip(key);
             diag_add(d, NULL, 0, 0, "%s%s不明なキー「%s」があります", "%s%sunknown key '%s'",
                      path, *path ? ": " : "", k);
             free(k);
@@ -241,7 +206,7 @@ static json_t *load(const char *text, size_t len, diag_t *d)
     json_error_t err;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
     if (!root) {
-        char *msg = clip(err.text);
+        char *msg = diag_clip(err.text);
         diag_add(d, NULL, err.line > 0 ? err.line : 0, 0,
                  "JSON として読めません（%d 文字目）: %s", "not valid JSON (column %d): %s",
                  err.column, msg);
@@ -269,7 +234,7 @@ static void read_meta(json_t *meta, catalog_t *c, diag_t *d)
         for (const char *p = c->id; *p; p++) {
             if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' ||
                   *p == '_' || *p == '.')) {
-                char *v = clip(c->id);
+                char *v = diag_clip(c->id);
                 diag_add(d, NULL, 0, 0,
                          "catalog.id: 「%s」には a-z、0-9、-、_、. 以外の文字は使えません",
                          "catalog.id: '%s' may hold only a-z, 0-9, '-', '_' and '.'", v);
@@ -281,7 +246,7 @@ static void read_meta(json_t *meta, catalog_t *c, diag_t *d)
     get_text(meta, "catalog", "title", REQUIRED, &c->title, d);
     if (get_text(meta, "catalog", "date", OPTIONAL, &c->date, d) == 0 && c->date &&
         !date_valid_iso(c->date)) {
-        char *v = clip(c->date);
+        char *v = diag_clip(c->date);
         diag_add(d, NULL, 0, 0, "catalog.date: 「%s」は YYYY-MM-DD 形式の日付ではありません",
                  "catalog.date: '%s' is not a date of the form YYYY-MM-DD", v);
         free(v);
@@ -303,7 +268,7 @@ static void read_ref(json_t *r, const char *path, item_t *it, diag_t *d)
     bad |= get_text(r, path, "title", OPTIONAL, &title, d);
     bad |= get_text(r, path, "point", OPTIONAL, &point, d);
     if (source && !ref_source_known(source)) {
-        char *v = clip(source);
+        char *v = diag_clip(source);
         diag_add(d, NULL, 0, 0,
                  "%s.source: 「%s」は既知の関連規定ではありません（%s、%s、%s のいずれか）",
                  "%s.source: '%s' is not a known source (one of %s, %s, %s)", path, v,
@@ -342,7 +307,7 @@ static void read_item(json_t *o, const char *path, catalog_t *c, diag_t *d)
     if (get_text(o, path, "target", REQUIRED, &target, d) == 0) {
         it->target = target_parse(target);
         if (!it->target) {
-            char *v = clip(target);
+            char *v = diag_clip(target);
             diag_add(d, NULL, 0, 0,
                      "%s.target: 「%s」は対象者として不正です（partner、bank、both のいずれか）",
                      "%s.target: '%s' is not a valid target (partner, bank or both)", path, v);
@@ -375,7 +340,7 @@ static void read_item(json_t *o, const char *path, catalog_t *c, diag_t *d)
 
 catalog_t *catalog_from_json(const char *text, size_t len, diag_t *d)
 {
-    size_t before = problems(d);
+    size_t before = diag_count(d);
     json_t *root = load(text, len, d);
     if (!root)
         return NULL;
@@ -410,7 +375,7 @@ catalog_t *catalog_from_json(const char *text, size_t len, diag_t *d)
             free(p);
         }
     }
-    if (problems(d) == before) {
+    if (diag_count(d) == before) {
         /* Everything above was checked member by member; this is the model's
          * own invariant check, kept as a safety net. */
         char *why = NULL;
@@ -421,7 +386,7 @@ catalog_t *catalog_from_json(const char *text, size_t len, diag_t *d)
     }
 done:
     json_decref(root);
-    if (problems(d) != before) {
+    if (diag_count(d) != before) {
         catalog_free(c);
         return NULL;
     }
@@ -442,7 +407,7 @@ static void read_answer(json_t *o, const char *path, const catalog_t *cat, answe
         report_type(d, path, "オブジェクト", "an object", o);
         return;
     }
-    size_t before = problems(d);
+    size_t before = diag_count(d);
     check_keys(o, path, answer_keys, d);
     long no = 0;
     int have_no = get_int(o, path, "no", 1, LIMIT_CATALOG_ITEMS, &no, d) == 0;
@@ -460,7 +425,7 @@ static void read_answer(json_t *o, const char *path, const catalog_t *cat, answe
         if (side_parse(side_s, &side) == 0) {
             have_side = true;
         } else {
-            char *v = clip(side_s);
+            char *v = diag_clip(side_s);
             diag_add(d, NULL, 0, 0,
                      "%s.side: 「%s」は回答者として不正です（partner または bank）",
                      "%s.side: '%s' is not a valid side (partner or bank)", path, v);
@@ -480,7 +445,7 @@ static void read_answer(json_t *o, const char *path, const catalog_t *cat, answe
         if (!json_is_string(st)) {
             report_type(d, p, "文字列", "a string", st);
         } else if (text_ok(st, p, d) && status_parse(json_string_value(st), &status) < 0) {
-            char *v = clip(json_string_value(st));
+            char *v = diag_clip(json_string_value(st));
             diag_add(d, NULL, 0, 0,
                      "%s: 「%s」は対応状況として不正です（done、partial、todo、na または "
                      "対応済、一部対応、未対応、該当なし）",
@@ -496,7 +461,7 @@ static void read_answer(json_t *o, const char *path, const catalog_t *cat, answe
     get_text(o, path, "gap", OPTIONAL, &gap, d);
     get_text(o, path, "plan", OPTIONAL, &plan, d);
     if (get_text(o, path, "due", OPTIONAL, &due, d) == 0 && due && !date_valid_iso(due)) {
-        char *v = clip(due);
+        char *v = diag_clip(due);
         diag_add(d, NULL, 0, 0, "%s.due: 「%s」は YYYY-MM-DD 形式の正しい日付ではありません",
                  "%s.due: '%s' is not a valid date of the form YYYY-MM-DD", path, v);
         free(v);
@@ -506,7 +471,7 @@ static void read_answer(json_t *o, const char *path, const catalog_t *cat, answe
         diag_add(d, NULL, 0, 0, "%s: 通番 %ld（%s%.0s）の回答が重複しています",
                  "%s: duplicate answer for item %ld (%.0s%s)", path, no, side_label(side),
                  side_code(side));
-    if (problems(d) == before) {
+    if (diag_count(d) == before) {
         answer_t *a = answerset_get(s, (int)no, side);
         a->status = status;
         answer_set_text(&a->current, current);
@@ -525,7 +490,7 @@ static void read_answer(json_t *o, const char *path, const catalog_t *cat, answe
 answerset_t *answerset_from_json(const char *text, size_t len, const catalog_t *cat,
                                  diag_t *d)
 {
-    size_t before = problems(d);
+    size_t before = diag_count(d);
     json_t *root = load(text, len, d);
     if (!root)
         return NULL;
@@ -538,7 +503,7 @@ answerset_t *answerset_from_json(const char *text, size_t len, const catalog_t *
     char *format = NULL;
     if (get_text(root, "", "format", REQUIRED, &format, d) == 0 &&
         strcmp(format, ANSWERS_FORMAT) != 0) {
-        char *v = clip(format);
+        char *v = diag_clip(format);
         diag_add(d, NULL, 0, 0, "format: 「%s」ではなく「%s」であるべきです",
                  "format: '%s' should be '%s'", v, ANSWERS_FORMAT);
         free(v);
@@ -552,7 +517,7 @@ answerset_t *answerset_from_json(const char *text, size_t len, const catalog_t *
                  ANSWERS_VERSION);
     if (get_text(root, "", "catalog", REQUIRED, &s->catalog_id, d) == 0 && cat && cat->id &&
         strcmp(s->catalog_id, cat->id) != 0) {
-        char *v = clip(s->catalog_id);
+        char *v = diag_clip(s->catalog_id);
         diag_add(d, NULL, 0, 0, "catalog: 回答のチェックリスト「%s」は「%s」と異なります",
                  "catalog: the answers are for catalog '%s', not '%s'", v, cat->id);
         free(v);
@@ -577,7 +542,7 @@ answerset_t *answerset_from_json(const char *text, size_t len, const catalog_t *
     }
 done:
     json_decref(root);
-    if (problems(d) != before) {
+    if (diag_count(d) != before) {
         answerset_free(s);
         return NULL;
     }

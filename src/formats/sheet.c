@@ -28,39 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Longest excerpt of a cell quoted in a message. */
-#define CLIP_BYTES 60
-
-static size_t problems(const diag_t *d)
-{
-    return d->n + d->dropped;
-}
-
-/* A fresh, printable excerpt of cell text for a message (see json_io.c). */
-static char *clip(const char *s)
-{
-    buf_t b = BUF_INIT(0);
-    size_t n = strlen(s), i = 0;
-    while (i < n) {
-        uint32_t cp;
-        int k = utf8_decode(s + i, n - i, &cp);
-        if (k == 0) {
-            buf_addc(&b, '?');
-            i++;
-            continue;
-        }
-        if (b.len + (size_t)k > CLIP_BYTES) {
-            buf_adds(&b, "…");
-            break;
-        }
-        if (cp < 0x20 || cp == 0x7f)
-            buf_addc(&b, cp == '\n' ? ' ' : '?');
-        else
-            buf_add(&b, s + i, (size_t)k);
-        i += (size_t)k;
-    }
-    return buf_take(&b);
-}
 
 /* Is s empty or only white space? */
 static bool blank(const char *s)
@@ -272,7 +239,7 @@ static void read_answer_row(const table_t *t, size_t r, const sheet_map_t *m,
     int nk = parse_no(no_s, &no);
     if (nk != NO_OK) {
         if (content || !blank(note)) {
-            char *v = clip(no_s);
+            char *v = diag_clip(no_s);
             if (nk == NO_EMPTY)
                 diag_add(d, sheet, line, colno(m, LCOL_NO),
                          "通番がありません（回答が書かれた行には通番が必要です）",
@@ -294,7 +261,7 @@ static void read_answer_row(const table_t *t, size_t r, const sheet_map_t *m,
     }
     const char *obj = cell(t, r, m, LCOL_OBJECTIVE);
     if (blank(obj)) {
-        char *w = clip(it->objective);
+        char *w = diag_clip(it->objective);
         diag_add(d, sheet, line, colno(m, LCOL_OBJECTIVE),
                  "通番 %d のセキュリティ対応目標が空です（チェックリスト:「%s」）",
                  "the objective of item %d is empty (catalog: '%s')", no, w);
@@ -302,7 +269,7 @@ static void read_answer_row(const table_t *t, size_t r, const sheet_map_t *m,
         return;
     }
     if (!same_text(obj, it->objective)) {
-        char *v = clip(obj), *w = clip(it->objective);
+        char *v = diag_clip(obj), *w = diag_clip(it->objective);
         diag_add(d, sheet, line, colno(m, LCOL_OBJECTIVE),
                  "通番 %d のセキュリティ対応目標がチェックリストと一致しません"
                  "（表:「%s」、チェックリスト:「%s」）。版の異なるチェックリストではありませんか",
@@ -320,7 +287,7 @@ static void read_answer_row(const table_t *t, size_t r, const sheet_map_t *m,
     if (!blank(side_s)) {
         char *v = utf8_trim(side_s);
         if (side_parse(v, &side) < 0) {
-            char *c = clip(v);
+            char *c = diag_clip(v);
             diag_add(d, sheet, line, colno(m, LCOL_SIDE),
                      "回答者「%s」が不正です（API接続先 または 銀行）",
                      "invalid side '%s' (API接続先 or 銀行)", c);
@@ -353,11 +320,11 @@ static void read_answer_row(const table_t *t, size_t r, const sheet_map_t *m,
                  side_code(side));
         return;
     }
-    size_t before = problems(d);
+    size_t before = diag_count(d);
     status_t status = STATUS_UNSET;
     char *sv = utf8_trim(st);
     if (status_parse(sv, &status) < 0) {
-        char *c = clip(sv);
+        char *c = diag_clip(sv);
         diag_add(d, sheet, line, colno(m, LCOL_STATUS),
                  "対応状況「%s」が不正です（対応済、一部対応、未対応、該当なし のいずれか）",
                  "invalid status '%s' (one of 対応済, 一部対応, 未対応, 該当なし)", c);
@@ -366,7 +333,7 @@ static void read_answer_row(const table_t *t, size_t r, const sheet_map_t *m,
     free(sv);
     char iso[11] = "";
     if (!blank(due) && parse_due(due, iso) < 0) {
-        char *c = clip(due);
+        char *c = diag_clip(due);
         diag_add(d, sheet, line, colno(m, LCOL_DUE),
                  "対応予定日「%s」を日付として読めません（2026-03-31、2026/3/31、"
                  "2026年3月31日、令和8年3月31日 の形で書いてください）",
@@ -381,7 +348,7 @@ static void read_answer_row(const table_t *t, size_t r, const sheet_map_t *m,
                  "通番 %d（%s%.0s）の回答が重複しています",
                  "duplicate answer for item %d (%.0s%s)", no, side_label(side),
                  side_code(side));
-    if (problems(d) != before)
+    if (diag_count(d) != before)
         return;
     /* An answer already in the set is empty here (else it was reported). */
     answer_t *a = answerset_get(set, no, side);
@@ -396,7 +363,7 @@ static void read_answer_row(const table_t *t, size_t r, const sheet_map_t *m,
 int sheet_read_answers(const table_t *t, const catalog_t *cat, int default_side,
                        answerset_t *set, diag_t *d)
 {
-    size_t before = problems(d);
+    size_t before = diag_count(d);
     sheet_map_t m;
     if (sheet_map_find(t, &m) < 0) {
         diag_add(d, t->name, 0, 0,
@@ -405,7 +372,7 @@ int sheet_read_answers(const table_t *t, const catalog_t *cat, int default_side,
                  "no checklist header row (the first %d rows need columns 通番 and "
                  "セキュリティ対応目標)",
                  LIMIT_HEADER_SEARCH_ROWS);
-        return (int)(problems(d) - before);
+        return (int)(diag_count(d) - before);
     }
     if (default_side > SIDE_BANK)
         default_side = -1;
@@ -414,7 +381,7 @@ int sheet_read_answers(const table_t *t, const catalog_t *cat, int default_side,
             continue;
         read_answer_row(t, r, &m, cat, default_side, set, d);
     }
-    return (int)(problems(d) - before);
+    return (int)(diag_count(d) - before);
 }
 
 /* ------------------------------------------------------------ catalog */
@@ -435,7 +402,7 @@ static char *trimmed(const char *s)
 
 catalog_t *sheet_read_catalog(const table_t *t, diag_t *d)
 {
-    size_t before = problems(d);
+    size_t before = diag_count(d);
     sheet_map_t m;
     if (sheet_map_find(t, &m) < 0) {
         diag_add(d, t->name, 0, 0,
@@ -451,7 +418,7 @@ catalog_t *sheet_read_catalog(const table_t *t, diag_t *d)
         if (m.col[needed[i]] < 0)
             diag_add(d, t->name, m.header_row >= 0 ? t->rows[m.header_row].line : 0, 0,
                      "「%s」の列がありません", "no %s column", layout_header(needed[i]));
-    if (problems(d) != before)
+    if (diag_count(d) != before)
         return NULL;
     catalog_t *c = catalog_new();
     for (size_t r = (size_t)m.header_row + 1; r < t->nrows; r++) {
@@ -464,7 +431,7 @@ catalog_t *sheet_read_catalog(const table_t *t, diag_t *d)
         if (nk != NO_OK) {
             /* A title line has no number and no objective. */
             if (!blank(cell(t, r, &m, LCOL_OBJECTIVE))) {
-                char *v = clip(no_s);
+                char *v = diag_clip(no_s);
                 if (nk == NO_EMPTY)
                     diag_add(d, t->name, line, colno(&m, LCOL_NO), "通番がありません",
                              "no item number");
@@ -501,7 +468,7 @@ catalog_t *sheet_read_catalog(const table_t *t, diag_t *d)
         char *target = utf8_trim(cell(t, r, &m, LCOL_TARGET));
         it->target = target_parse(target);
         if (!it->target) {
-            char *v = clip(target);
+            char *v = diag_clip(target);
             diag_add(d, t->name, line, colno(&m, LCOL_TARGET),
                      "通番 %d の対象者「%s」が不正です（API接続先、銀行、共通 のいずれか）",
                      "item %d: invalid target '%s' (API接続先, 銀行 or 共通)", no, v);
@@ -513,7 +480,7 @@ catalog_t *sheet_read_catalog(const table_t *t, diag_t *d)
         if (!blank(src) || !blank(places))
             reference_parse(it, src, places, d, t->name, line, colno(&m, LCOL_REF_SOURCES));
     }
-    if (problems(d) == before) {
+    if (diag_count(d) == before) {
         if (c->nitems > 1)
             qsort(c->items, c->nitems, sizeof *c->items, item_cmp);
         for (size_t i = 0; i < c->nitems; i++) {
@@ -528,7 +495,7 @@ catalog_t *sheet_read_catalog(const table_t *t, diag_t *d)
         if (c->nitems == 0)
             diag_add(d, t->name, 0, 0, "項目がひとつもありません", "no items");
     }
-    if (problems(d) != before) {
+    if (diag_count(d) != before) {
         catalog_free(c);
         return NULL;
     }

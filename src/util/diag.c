@@ -1,5 +1,6 @@
 #include "util/diag.h"
 #include "util/buf.h"
+#include "util/utf8.h"
 #include "util/xmem.h"
 
 #include <stdarg.h>
@@ -109,4 +110,34 @@ void diag_print(const diag_t *d, FILE *out, lang_t lang)
         fprintf(out, lang == LANG_EN ? "%s: %zu more problems not shown\n"
                                      : "%s: ほか %zu 件の問題は省略しました\n",
                 d->file ? d->file : "-", d->dropped);
+}
+
+size_t diag_count(const diag_t *d)
+{
+    return d->n + d->dropped;
+}
+
+char *diag_clip(const char *s)
+{
+    buf_t b = BUF_INIT(0);
+    size_t n = strlen(s), i = 0;
+    while (i < n) {
+        uint32_t cp;
+        int k = utf8_decode(s + i, n - i, &cp);
+        if (k == 0) {
+            buf_addc(&b, '?');
+            i++;
+            continue;
+        }
+        if (b.len + (size_t)k > DIAG_CLIP_BYTES) {
+            buf_adds(&b, "…");
+            break;
+        }
+        if (cp < 0x20 || cp == 0x7f)
+            buf_addc(&b, cp == '\n' ? ' ' : '?');
+        else
+            buf_add(&b, s + i, (size_t)k);
+        i += (size_t)k;
+    }
+    return buf_take(&b);
 }

@@ -41,6 +41,14 @@ void diag_add(diag_t *d, const char *sheet, long row, int col,
 void diag_print(const diag_t *d, FILE *out, lang_t lang);
 /* One problem as a fresh string in the given language. */
 char *diag_format(const diag_t *d, size_t i, lang_t lang);
+/* Problems found so far, recorded or dropped. */
+size_t diag_count(const diag_t *d);
+/* A fresh, printable excerpt of untrusted text for a message: at most
+ * DIAG_CLIP_BYTES bytes cut on a character boundary, invalid bytes and
+ * control characters shown as '?' (a line break as a space), "…" appended
+ * when cut. */
+#define DIAG_CLIP_BYTES 60
+char *diag_clip(const char *s);
 /* Column number (1-based) as spreadsheet letters, e.g. 1 -> "A", 28 -> "AB". */
 void diag_col_name(int col, char out[8]);
 

@@ -92,6 +92,11 @@ size_t utf8_len(const char *s)
     return n;
 }
 
+uint32_t utf8_narrow(uint32_t cp)
+{
+    return cp >= 0xFF01 && cp <= 0xFF5E ? cp - 0xFF01 + 0x21 : cp;
+}
+
 bool utf8_is_space(uint32_t cp)
 {
     return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == 0x3000;

@@ -34,6 +34,10 @@ char *utf8_trim(const char *s);
  * spreadsheet ("API接続先の 適格性" -> "API接続先の適格性"). */
 char *utf8_squeeze(const char *s);
 
+/* Full-width ASCII (U+FF01–U+FF5E, as Japanese input methods type "１２Ａ")
+ * as its ASCII character; any other code point unchanged. */
+uint32_t utf8_narrow(uint32_t cp);
+
 /* Is cp white space in the sense of utf8_trim? */
 bool utf8_is_space(uint32_t cp);
 

@@ -35,15 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         item_t *it = &back->items[i];
         char *s, *p;
         reference_format(it, &s, &p);
-        for (size_t k = 0; k < it->nrefs; k++) {
-            free(it->refs[k].source);
-            free(it->refs[k].clause);
-            free(it->refs[k].title);
-            free(it->refs[k].point);
-        }
-        free(it->refs);
-        it->refs = NULL;
-        it->nrefs = 0;
+        item_clear_refs(it);
         if (reference_parse(it, s, p, &d, NULL, 0, 0) != 0) {
             fprintf(stderr, "item %d: formatted references do not parse\n", it->no);
             abort();

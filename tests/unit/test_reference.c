@@ -164,13 +164,7 @@ static const struct seed_row {
 
 static void item_reset(item_t *it)
 {
-    for (size_t i = 0; i < it->nrefs; i++) {
-        free(it->refs[i].source);
-        free(it->refs[i].clause);
-        free(it->refs[i].title);
-        free(it->refs[i].point);
-    }
-    free(it->refs);
+    item_clear_refs(it);
     memset(it, 0, sizeof *it);
 }
 
