@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* GET /healthz — for load balancers and scripts: no login, no database. */
 static int page_healthz(const http_req_t *req, http_resp_t *resp, const route_params_t *p,
@@ -302,8 +303,31 @@ void web_handle(const http_req_t *req, http_resp_t *resp, void *appv)
              st == 404 ? "not found" : "the request cannot be processed");
 }
 
+/* serve --trusted-proxy: what the proxy says about the client. */
+static void apply_proxy_headers(http_req_t *req)
+{
+    const char *proto = http_header(req, "X-Forwarded-Proto");
+    if (proto && strcasecmp(proto, "https") == 0)
+        req->tls = true;
+    const char *xff = http_header(req, "X-Forwarded-For");
+    if (xff) {
+        /* The proxy appends the address it saw: the last element. */
+        const char *last = strrchr(xff, ',');
+        last = last ? last + 1 : xff;
+        while (*last == ' ' || *last == '\t')
+            last++;
+        size_t n = strcspn(last, " \t");
+        if (n > 0 && n < sizeof req->remote) {
+            memcpy(req->remote, last, n);
+            req->remote[n] = '\0';
+        }
+    }
+}
+
 void web_respond(web_app_t *app, http_req_t *req, int status, http_resp_t *resp)
 {
+    if (app->trusted_proxy)
+        apply_proxy_headers(req);
     if (!status)
         status = http_req_prepare(req);
     if (status)

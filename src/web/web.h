@@ -54,6 +54,11 @@ typedef struct web_app {
     int login_slots;
     pthread_mutex_t login_lock;
     pthread_cond_t login_cond;
+    /* Behind a reverse proxy that terminates TLS (serve --trusted-proxy):
+     * X-Forwarded-Proto: https makes the request count as TLS (Origin
+     * check, Secure cookie, HSTS) and the last X-Forwarded-For address
+     * becomes req->remote (sign-in throttling).  Off: both are ignored. */
+    bool trusted_proxy;
 } web_app_t;
 
 /* Set up the application; checks its route table.  0, or -1 with *err
