@@ -1,9 +1,9 @@
 /*
  * store_assessment — the store's assessment half: a bank's own selection of
  * items, assessments (open with pre-fill, get, list, the checklist they
- * use), answers with optimistic concurrency, workflow steps, reviews,
- * comment threads, remediation plans, partners' profiles and the import of
- * a filled answer set.  See store.h for the contracts.
+ * use), answers with optimistic concurrency, workflow steps, partners'
+ * profiles and the import of a filled answer set (reviews, comments and
+ * plans are in store_review.c).  See store.h for the contracts.
  *
  * Every operation asks core/workflow.h first.  Reads of an assessment are
  * tenant-filtered in SQL (the actor's organization must be the bank or the
@@ -18,7 +18,7 @@
  * (item 0: the assessment's own thread), plan "12/5"; outside assessments,
  * selection "4" and profile "<partner id>/<catalog id>".
  */
-#include "db/store_impl.h"
+#include "db/store_asm.h"
 
 #include "util/buf.h"
 #include "util/i18n.h"
@@ -31,17 +31,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Bounds for result sets (PostgreSQL fetches whole results). */
-#define ROWS_MAX "100000"
-/* Longest round label ("2026年度") and selection note we accept. */
-#define ROUND_MAX_BYTES 200
 /* Answers listed by name in an import's error message. */
 #define IMPORT_ERRORS_SHOWN 20
 
 /* ---- small helpers ---------------------------------------------------- */
 
 /* The code of a failed st_query (which recorded the message). */
-static int q_err(store_t *st)
+int sa_q_err(store_t *st)
 {
     return st->last_rc < 0 ? st->last_rc : ST_DB;
 }
@@ -63,18 +59,18 @@ static int asm_not_found(store_t *st, int64_t id)
 
 /* A workflow refusal; WF_NOT_FOUND gives the very message of a missing
  * assessment. */
-static int wf_refuse(store_t *st, wf_result_t r, int64_t assessment_id)
+int sa_wf_refuse(store_t *st, wf_result_t r, int64_t assessment_id)
 {
     return r == WF_NOT_FOUND ? asm_not_found(st, assessment_id) : st_wf_fail(st, r);
 }
 
-static int item_not_in(store_t *st, int no)
+int sa_item_not_in(store_t *st, int no)
 {
     return st_fail(st, ST_INVALID, "項目 %d はこの評価のチェックリストにありません",
                    "item %d is not in this assessment's checklist", no);
 }
 
-static bool str_same(const char *a, const char *b)
+bool sa_str_same(const char *a, const char *b)
 {
     if (!a || !*a)
         return !b || !*b;
@@ -102,8 +98,8 @@ static int text_check(store_t *st, const char *s, int no, const char *ja, const 
 
 /* A free-standing text (comment, plan body, round …): required when
  * required, UTF-8, size-capped. */
-static int plain_check(store_t *st, const char *s, bool required, size_t max, const char *ja,
-                       const char *en)
+int sa_plain_check(store_t *st, const char *s, bool required, size_t max, const char *ja,
+                   const char *en)
 {
     if (!s || !*s) {
         if (!required)
@@ -124,7 +120,7 @@ static int plain_check(store_t *st, const char *s, bool required, size_t max, co
     return ST_OK;
 }
 
-static int date_check(store_t *st, const char *d, const char *ja, const char *en)
+int sa_date_check(store_t *st, const char *d, const char *ja, const char *en)
 {
     if (!d || !*d || date_valid_iso(d))
         return ST_OK;
@@ -148,9 +144,9 @@ static void ans_free(answer_t *a)
 
 static bool ans_same(const answer_t *a, const answer_t *b)
 {
-    return a->status == b->status && str_same(a->current, b->current) &&
-           str_same(a->gap, b->gap) && str_same(a->plan, b->plan) && str_same(a->due, b->due) &&
-           str_same(a->note, b->note);
+    return a->status == b->status && sa_str_same(a->current, b->current) &&
+           sa_str_same(a->gap, b->gap) && sa_str_same(a->plan, b->plan) && sa_str_same(a->due, b->due) &&
+           sa_str_same(a->note, b->note);
 }
 
 /* Validate an answer as typed and give its normalized copy in *out (""
@@ -217,16 +213,7 @@ static void ans_from_row(db_stmt_t *s, int col, answer_t *a)
 
 /* ---- an assessment as the rules see it -------------------------------- */
 
-typedef struct asm_ctx {
-    int64_t id;
-    wf_target_t t;
-    char *catalog_id;
-    int64_t selection_id; /* 0 = whole catalog */
-    int64_t version;
-    int64_t connection_id;
-} asm_ctx_t;
-
-static void ctx_clear(asm_ctx_t *c)
+void sa_ctx_clear(asm_ctx_t *c)
 {
     free(c->catalog_id);
     c->catalog_id = NULL;
@@ -235,7 +222,7 @@ static void ctx_clear(asm_ctx_t *c)
 /* Load an assessment the actor may see (tenant-filtered in SQL, then
  * workflow_visible).  ST_NOT_FOUND, same message, when missing or
  * another tenant's. */
-static int ctx_load(store_t *st, const actor_t *a, int64_t id, asm_ctx_t *c)
+int sa_ctx_load(store_t *st, const actor_t *a, int64_t id, asm_ctx_t *c)
 {
     memset(c, 0, sizeof *c);
     int src = 0;
@@ -247,7 +234,7 @@ static int ctx_load(store_t *st, const actor_t *a, int64_t id, asm_ctx_t *c)
                             " AND (CAST($2 AS BIGINT) = 1 OR c.bank_id = $3 OR c.partner_id = $3)",
                             "ini", id, a->operator_ ? 1 : 0, a->org_id);
     if (!s)
-        return q_err(st);
+        return sa_q_err(st);
     if (src != DB_ROW) {
         db_finalize(s);
         return asm_not_found(st, id);
@@ -263,23 +250,23 @@ static int ctx_load(store_t *st, const actor_t *a, int64_t id, asm_ctx_t *c)
     c->connection_id = db_col_int64(s, 6);
     db_finalize(s);
     if (!workflow_visible(a, &c->t)) {
-        ctx_clear(c);
+        sa_ctx_clear(c);
         return asm_not_found(st, id);
     }
     return ST_OK;
 }
 
-/* Load and check action (side/item_target as workflow_check). */
-static int ctx_check(store_t *st, const actor_t *a, int64_t id, wf_action_t action, side_t side,
-                     target_t item_target, asm_ctx_t *c)
+/* Load and check action (side/it_target as workflow_check). */
+int sa_ctx_check(store_t *st, const actor_t *a, int64_t id, wf_action_t action, side_t side,
+                 target_t it_target, asm_ctx_t *c)
 {
-    int rc = ctx_load(st, a, id, c);
+    int rc = sa_ctx_load(st, a, id, c);
     if (rc)
         return rc;
-    wf_result_t r = workflow_check(a, action, &c->t, side, item_target);
+    wf_result_t r = workflow_check(a, action, &c->t, side, it_target);
     if (r != WF_OK) {
-        ctx_clear(c);
-        return wf_refuse(st, r, id);
+        sa_ctx_clear(c);
+        return sa_wf_refuse(st, r, id);
     }
     return ST_OK;
 }
@@ -323,7 +310,7 @@ static int items_load(store_t *st, const char *catalog_id, int64_t selection_id,
                      " WHERE catalog_id = $1 ORDER BY item_no LIMIT " ROWS_MAX,
                      "s", catalog_id);
     if (!s)
-        return q_err(st);
+        return sa_q_err(st);
     size_t cap = 0;
     iteminfo_t *v = NULL;
     for (; src == DB_ROW; src = db_step(s)) {
@@ -360,7 +347,7 @@ static const iteminfo_t *items_find(const iteminfo_t *v, size_t n, int no)
 }
 
 /* The 対象者 of item no in the assessment, or 0 when it has no such item. */
-static int item_target(store_t *st, const asm_ctx_t *c, int no, target_t *out)
+int sa_item_target(store_t *st, const asm_ctx_t *c, int no, target_t *out)
 {
     *out = 0;
     int src = 0;
@@ -378,7 +365,7 @@ static int item_target(store_t *st, const asm_ctx_t *c, int no, target_t *out)
                      "SELECT target FROM catalog_items WHERE catalog_id = $1 AND item_no = $2",
                      "sn", c->catalog_id, no);
     if (!s)
-        return q_err(st);
+        return sa_q_err(st);
     if (src == DB_ROW)
         *out = target_parse(db_col_text(s, 0));
     db_finalize(s);
@@ -402,7 +389,7 @@ static int answer_load(store_t *st, int64_t assessment_id, int no, side_t side, 
                             " WHERE assessment_id = $1 AND item_no = $2 AND side = $3",
                             "ins", assessment_id, no, side_code(side));
     if (!s)
-        return q_err(st);
+        return sa_q_err(st);
     if (src == DB_ROW) {
         ans_from_row(s, 0, out);
         *version = db_col_int64(s, 6);
@@ -546,8 +533,8 @@ int store_selection_create(store_t *st, const actor_t *a, int64_t bank_id,
     int src = 0;
     db_stmt_t *s = st_query(st, &src, "SELECT kind FROM organizations WHERE id = $1", "i", bank_id);
     if (!s)
-        return st_abort(st, q_err(st));
-    bool is_bank = src == DB_ROW && str_same(db_col_text(s, 0), "bank");
+        return st_abort(st, sa_q_err(st));
+    bool is_bank = src == DB_ROW && sa_str_same(db_col_text(s, 0), "bank");
     db_finalize(s);
     if (!is_bank)
         return st_abort(st, st_fail(st, ST_NOT_FOUND, "銀行 %" PRId64 " が見つかりません",
@@ -556,7 +543,7 @@ int store_selection_create(store_t *st, const actor_t *a, int64_t bank_id,
                  "SELECT COUNT(*), COALESCE(MAX(item_no), 0) FROM catalog_items"
                  " WHERE catalog_id = $1", "s", catalog_id);
     if (!s)
-        return st_abort(st, q_err(st));
+        return st_abort(st, sa_q_err(st));
     int64_t count = db_col_int64(s, 0);
     int catalog_max = (int)db_col_int64(s, 1);
     db_finalize(s);
@@ -585,7 +572,7 @@ int store_selection_create(store_t *st, const actor_t *a, int64_t bank_id,
                  "iss", bank_id, catalog_id, scope);
     if (!s) {
         free(nos);
-        return st_abort(st, q_err(st));
+        return st_abort(st, sa_q_err(st));
     }
     int ver = (int)db_col_int64(s, 0);
     db_finalize(s);
@@ -598,7 +585,7 @@ int store_selection_create(store_t *st, const actor_t *a, int64_t bank_id,
                  "issnis", bank_id, catalog_id, scope, ver, a->user_id, now);
     if (!s) {
         free(nos);
-        return st_abort(st, q_err(st));
+        return st_abort(st, sa_q_err(st));
     }
     int64_t sel = db_col_int64(s, 0);
     db_finalize(s);
@@ -729,7 +716,7 @@ int store_assessment_get(store_t *st, const actor_t *a, int64_t id, assessment_t
                                      " OR c.bank_id = $3 OR c.partner_id = $3)",
                             "ini", id, a->operator_ ? 1 : 0, a->org_id);
     if (!s)
-        return q_err(st);
+        return sa_q_err(st);
     if (src != DB_ROW) {
         db_finalize(s);
         return asm_not_found(st, id);
@@ -753,7 +740,7 @@ int store_assessment_list(store_t *st, const actor_t *a, assessment_t **out, siz
                                      " OR c.partner_id = $2 ORDER BY a.id DESC LIMIT " ROWS_MAX,
                             "ni", a->operator_ ? 1 : 0, a->org_id);
     if (!s)
-        return q_err(st);
+        return sa_q_err(st);
     size_t cap = 0, k = 0;
     assessment_t *v = NULL;
     for (; src == DB_ROW; src = db_step(s)) {
@@ -806,7 +793,7 @@ static int carry_previous(store_t *st, const actor_t *a, int64_t new_id, const i
                             "i", prev_id);
     if (!s) {
         items_free(pitems, npitems);
-        return q_err(st);
+        return sa_q_err(st);
     }
     /* Collect first: the statement must be done before we insert. */
     answer_t *v = NULL;
@@ -853,7 +840,7 @@ static int fill_from_profile(store_t *st, const actor_t *a, int64_t new_id,
                             " AND side = 'partner' ORDER BY item_no LIMIT " ROWS_MAX,
                             "is", partner_id, catalog_id);
     if (!s)
-        return q_err(st);
+        return sa_q_err(st);
     answer_t *v = NULL;
     size_t n = 0, cap = 0;
     for (; src == DB_ROW; src = db_step(s)) {
@@ -893,8 +880,8 @@ int store_assessment_open(store_t *st, const actor_t *a, int64_t connection_id,
     if (!opt)
         opt = &none;
     int rc;
-    if ((rc = plain_check(st, opt->round, true, ROUND_MAX_BYTES, "評価の回 (年度)", "round")) ||
-        (rc = date_check(st, opt->due, "提出期限", "due date")))
+    if ((rc = sa_plain_check(st, opt->round, true, ROUND_MAX_BYTES, "評価の回 (年度)", "round")) ||
+        (rc = sa_date_check(st, opt->due, "提出期限", "due date")))
         return rc;
     if (!catalog_id || !*catalog_id)
         return st_fail(st, ST_INVALID, "チェックリストが指定されていません", "no catalog given");
@@ -909,14 +896,14 @@ int store_assessment_open(store_t *st, const actor_t *a, int64_t connection_id,
                             " OR partner_id = $3)",
                             "ini", connection_id, a->operator_ ? 1 : 0, a->org_id);
     if (!s)
-        return st_abort(st, q_err(st));
+        return st_abort(st, sa_q_err(st));
     if (src != DB_ROW) {
         db_finalize(s);
         return st_abort(st, conn_not_found(st, connection_id));
     }
     wf_target_t t = { db_col_int64(s, 0), db_col_int64(s, 1), WF_DRAFT };
     char *scope = st_col_dup(s, 2);
-    bool ended = str_same(db_col_text(s, 3), "ended");
+    bool ended = sa_str_same(db_col_text(s, 3), "ended");
     db_finalize(s);
     wf_result_t wr = workflow_check(a, ACT_OPEN, &t, SIDE_BANK, 0);
     if (wr != WF_OK) {
@@ -935,7 +922,7 @@ int store_assessment_open(store_t *st, const actor_t *a, int64_t connection_id,
     s = st_query(st, &src, "SELECT 1 FROM catalogs WHERE id = $1", "s", catalog_id);
     if (!s) {
         free(scope);
-        return st_abort(st, q_err(st));
+        return st_abort(st, sa_q_err(st));
     }
     db_finalize(s);
     if (src != DB_ROW) {
@@ -949,14 +936,14 @@ int store_assessment_open(store_t *st, const actor_t *a, int64_t connection_id,
                  "iss", t.bank_org_id, catalog_id, scope);
     free(scope);
     if (!s)
-        return st_abort(st, q_err(st));
+        return st_abort(st, sa_q_err(st));
     int64_t selection_id = src == DB_ROW ? db_col_int64(s, 0) : 0;
     db_finalize(s);
 
     s = st_query(st, &src, "SELECT id FROM assessments WHERE connection_id = $1 AND round = $2",
                  "is", connection_id, opt->round);
     if (!s)
-        return st_abort(st, q_err(st));
+        return st_abort(st, sa_q_err(st));
     db_finalize(s);
     if (src == DB_ROW)
         return st_abort(st, st_fail(st, ST_EXISTS, "この接続には %s の評価が既にあります",
@@ -971,7 +958,7 @@ int store_assessment_open(store_t *st, const actor_t *a, int64_t connection_id,
                      "SELECT connection_id, catalog_id, selection_id FROM assessments"
                      " WHERE id = $1", "i", opt->previous_id);
         if (!s)
-            return st_abort(st, q_err(st));
+            return st_abort(st, sa_q_err(st));
         bool same = src == DB_ROW && db_col_int64(s, 0) == connection_id;
         if (same) {
             prev_catalog = st_col_dup(s, 1);
@@ -998,7 +985,7 @@ int store_assessment_open(store_t *st, const actor_t *a, int64_t connection_id,
                  opt->due && *opt->due ? opt->due : NULL, opt->previous_id, a->user_id, now);
     if (!s) {
         free(prev_catalog);
-        return st_abort(st, q_err(st));
+        return st_abort(st, sa_q_err(st));
     }
     int64_t new_id = db_col_int64(s, 0);
     db_finalize(s);
@@ -1080,7 +1067,7 @@ static int selection_apply(store_t *st, const catalog_t *full, int64_t selection
                             "i", selection_id);
     if (!s) {
         catalog_free(c);
-        return q_err(st);
+        return sa_q_err(st);
     }
     for (; src == DB_ROW; src = db_step(s)) {
         const item_t *it = catalog_find(full, (int)db_col_int64(s, 0));
@@ -1099,7 +1086,7 @@ static int selection_apply(store_t *st, const catalog_t *full, int64_t selection
                  "i", selection_id);
     if (!s) {
         catalog_free(c);
-        return q_err(st);
+        return sa_q_err(st);
     }
     for (; src == DB_ROW; src = db_step(s)) {
         item_t *it = catalog_add_item(c);
@@ -1120,7 +1107,7 @@ static int selection_apply(store_t *st, const catalog_t *full, int64_t selection
                  "i", selection_id);
     if (!s) {
         catalog_free(c);
-        return q_err(st);
+        return sa_q_err(st);
     }
     for (; src == DB_ROW; src = db_step(s)) {
         int no = (int)db_col_int64(s, 0);
@@ -1144,7 +1131,7 @@ catalog_t *store_assessment_catalog(store_t *st, const actor_t *a, int64_t asses
                                     int *rc)
 {
     asm_ctx_t c;
-    int r = ctx_check(st, a, assessment_id, ACT_READ, SIDE_PARTNER, 0, &c);
+    int r = sa_ctx_check(st, a, assessment_id, ACT_READ, SIDE_PARTNER, 0, &c);
     if (r) {
         *rc = r;
         return NULL;
@@ -1153,7 +1140,7 @@ catalog_t *store_assessment_catalog(store_t *st, const actor_t *a, int64_t asses
     if (!full) {
         *rc = st_fail(st, ST_NOT_FOUND, "チェックリスト %s が見つかりません",
                       "catalog %s not found", c.catalog_id);
-        ctx_clear(&c);
+        sa_ctx_clear(&c);
         return NULL;
     }
     catalog_t *out = full;
@@ -1161,7 +1148,7 @@ catalog_t *store_assessment_catalog(store_t *st, const actor_t *a, int64_t asses
         r = selection_apply(st, full, c.selection_id, &out);
         catalog_free(full);
     }
-    ctx_clear(&c);
+    sa_ctx_clear(&c);
     *rc = r;
     return r ? NULL : out;
 }
@@ -1172,7 +1159,7 @@ int store_answers(store_t *st, const actor_t *a, int64_t assessment_id, answerse
 {
     *out = NULL;
     asm_ctx_t c;
-    int rc = ctx_check(st, a, assessment_id, ACT_READ, SIDE_PARTNER, 0, &c);
+    int rc = sa_ctx_check(st, a, assessment_id, ACT_READ, SIDE_PARTNER, 0, &c);
     if (rc)
         return rc;
     int src = 0;
@@ -1182,11 +1169,11 @@ int store_answers(store_t *st, const actor_t *a, int64_t assessment_id, answerse
                             " ORDER BY item_no, side LIMIT " ROWS_MAX,
                             "i", assessment_id);
     if (!s) {
-        ctx_clear(&c);
-        return q_err(st);
+        sa_ctx_clear(&c);
+        return sa_q_err(st);
     }
     answerset_t *set = answerset_new(c.catalog_id);
-    ctx_clear(&c);
+    sa_ctx_clear(&c);
     for (; src == DB_ROW; src = db_step(s)) {
         side_t side;
         if (side_parse(db_col_text(s, 1), &side) != 0)
@@ -1212,16 +1199,16 @@ int store_answer_get(store_t *st, const actor_t *a, int64_t assessment_id, int n
     if (side != SIDE_PARTNER && side != SIDE_BANK)
         return st_fail(st, ST_INVALID, "回答者の区分が正しくありません", "bad side");
     asm_ctx_t c;
-    int rc = ctx_check(st, a, assessment_id, ACT_READ, side, 0, &c);
+    int rc = sa_ctx_check(st, a, assessment_id, ACT_READ, side, 0, &c);
     if (rc)
         return rc;
     target_t tg = 0;
-    rc = item_target(st, &c, no, &tg);
-    ctx_clear(&c);
+    rc = sa_item_target(st, &c, no, &tg);
+    sa_ctx_clear(&c);
     if (rc)
         return rc;
     if (!tg)
-        return item_not_in(st, no);
+        return sa_item_not_in(st, no);
     return answer_load(st, assessment_id, no, side, out, version);
 }
 
@@ -1249,17 +1236,17 @@ int store_answer_save(store_t *st, const actor_t *a, int64_t assessment_id, cons
     int64_t cur = 0;
     target_t tg = 0;
     char *oid = NULL, *before = NULL, *after = NULL;
-    if ((rc = ctx_load(st, a, assessment_id, &c)))
+    if ((rc = sa_ctx_load(st, a, assessment_id, &c)))
         goto out;
-    if ((rc = item_target(st, &c, v.no, &tg)))
+    if ((rc = sa_item_target(st, &c, v.no, &tg)))
         goto out;
     wf_result_t wr = workflow_check(a, ACT_ANSWER, &c.t, v.side, tg);
     if (wr != WF_OK) {
-        rc = wf_refuse(st, wr, assessment_id);
+        rc = sa_wf_refuse(st, wr, assessment_id);
         goto out;
     }
     if (!tg) {
-        rc = item_not_in(st, v.no);
+        rc = sa_item_not_in(st, v.no);
         goto out;
     }
     if ((rc = answer_load(st, assessment_id, v.no, v.side, &old, &cur)))
@@ -1282,7 +1269,7 @@ int store_answer_save(store_t *st, const actor_t *a, int64_t assessment_id, cons
     after = st_answer_json(&v, cur + 1);
     rc = store_audit_append(st, a, "answer.save", "answer", oid, before, after);
 out:
-    ctx_clear(&c);
+    sa_ctx_clear(&c);
     ans_free(&v);
     ans_free(&old);
     free(oid);
@@ -1300,8 +1287,8 @@ out:
 /* ---- workflow steps ----------------------------------------------------- */
 
 /* Add a comment row inside the caller's transaction; *id its id. */
-static int comment_insert(store_t *st, const actor_t *a, int64_t assessment_id, int no,
-                          const char *body, const char *now, int64_t *id)
+int sa_comment_insert(store_t *st, const actor_t *a, int64_t assessment_id, int no,
+                      const char *body, const char *now, int64_t *id)
 {
     int src = 0;
     db_stmt_t *s = st_query(st, &src,
@@ -1310,14 +1297,14 @@ static int comment_insert(store_t *st, const actor_t *a, int64_t assessment_id, 
                             " $4, NULLIF(CAST($5 AS BIGINT), 0), $6) RETURNING id",
                             "insiis", assessment_id, no, body, a->user_id, a->org_id, now);
     if (!s)
-        return q_err(st);
+        return sa_q_err(st);
     if (id)
         *id = db_col_int64(s, 0);
     db_finalize(s);
     return ST_OK;
 }
 
-static int comment_author_check(store_t *st, const actor_t *a)
+int sa_comment_author_check(store_t *st, const actor_t *a)
 {
     if (a->user_id > 0)
         return ST_OK;
@@ -1332,17 +1319,17 @@ int store_assessment_step(store_t *st, const actor_t *a, int64_t assessment_id,
         action != ACT_ACCEPT)
         return st_fail(st, ST_INVALID, "この操作は評価の段階を進めません",
                        "not a workflow step");
-    int rc = plain_check(st, comment, false, LIMIT_CELL_BYTES, "コメント", "comment");
+    int rc = sa_plain_check(st, comment, false, LIMIT_CELL_BYTES, "コメント", "comment");
     if (rc)
         return rc;
     bool has_comment = comment && *comment;
     if ((rc = st_begin_write(st)))
         return rc;
     asm_ctx_t c;
-    if ((rc = ctx_check(st, a, assessment_id, action, SIDE_PARTNER, 0, &c)))
+    if ((rc = sa_ctx_check(st, a, assessment_id, action, SIDE_PARTNER, 0, &c)))
         return st_abort(st, rc);
-    ctx_clear(&c);
-    if (has_comment && (rc = comment_author_check(st, a)))
+    sa_ctx_clear(&c);
+    if (has_comment && (rc = sa_comment_author_check(st, a)))
         return st_abort(st, rc);
     wf_state_t next = workflow_next(action, c.t.state);
     char now[DB_NOW_LEN];
@@ -1360,7 +1347,7 @@ int store_assessment_step(store_t *st, const actor_t *a, int64_t assessment_id,
                      "assessment %" PRId64 " was changed by someone else first", assessment_id);
     int64_t cid = 0;
     if (!rc && has_comment)
-        rc = comment_insert(st, a, assessment_id, 0, comment, now, &cid);
+        rc = sa_comment_insert(st, a, assessment_id, 0, comment, now, &cid);
     if (rc)
         return st_abort(st, rc);
 
@@ -1385,471 +1372,6 @@ int store_assessment_step(store_t *st, const actor_t *a, int64_t assessment_id,
     return st_commit(st);
 }
 
-/* ---- reviews ---------------------------------------------------------- */
-
-static const char *const eval_codes[] = { "unrated", "ok", "improve", "ng" };
-static const char *const eval_labels[] = { "未評価", "適", "要改善", "不適" };
-
-const char *evaluation_code(evaluation_t e)
-{
-    return e >= EVAL_UNRATED && e <= EVAL_NG ? eval_codes[e] : "";
-}
-
-const char *evaluation_label(evaluation_t e)
-{
-    return e >= EVAL_UNRATED && e <= EVAL_NG ? eval_labels[e] : "";
-}
-
-int evaluation_parse(const char *s, evaluation_t *out)
-{
-    for (int i = EVAL_UNRATED; s && i <= EVAL_NG; i++)
-        if (strcmp(s, eval_codes[i]) == 0 || strcmp(s, eval_labels[i]) == 0) {
-            *out = (evaluation_t)i;
-            return 0;
-        }
-    return -1;
-}
-
-static evaluation_t eval_of(const char *code)
-{
-    evaluation_t e = EVAL_UNRATED;
-    if (!code || evaluation_parse(code, &e) != 0)
-        e = EVAL_UNRATED;
-    return e;
-}
-
-int store_review_set(store_t *st, const actor_t *a, int64_t assessment_id, int no,
-                     evaluation_t e, const char *comment)
-{
-    if (e < EVAL_UNRATED || e > EVAL_NG)
-        return st_fail(st, ST_INVALID, "評価の値が正しくありません", "bad evaluation");
-    int rc = plain_check(st, comment, false, LIMIT_CELL_BYTES, "コメント", "comment");
-    if (rc)
-        return rc;
-    bool has_comment = comment && *comment;
-    if ((rc = st_begin_write(st)))
-        return rc;
-    asm_ctx_t c;
-    if ((rc = ctx_check(st, a, assessment_id, ACT_REVIEW, SIDE_BANK, 0, &c)))
-        return st_abort(st, rc);
-    target_t tg = 0;
-    rc = item_target(st, &c, no, &tg);
-    ctx_clear(&c);
-    if (!rc && !tg)
-        rc = item_not_in(st, no);
-    if (!rc && has_comment)
-        rc = comment_author_check(st, a);
-    if (rc)
-        return st_abort(st, rc);
-
-    int src = 0;
-    db_stmt_t *s = st_query(st, &src,
-                            "SELECT evaluation, version FROM reviews"
-                            " WHERE assessment_id = $1 AND item_no = $2",
-                            "in", assessment_id, no);
-    if (!s)
-        return st_abort(st, q_err(st));
-    bool exists = src == DB_ROW;
-    evaluation_t before = exists ? eval_of(db_col_text(s, 0)) : EVAL_UNRATED;
-    int64_t rver = exists ? db_col_int64(s, 1) : 0;
-    db_finalize(s);
-
-    char now[DB_NOW_LEN];
-    db_now(now);
-    if (exists)
-        rc = st_exec(st, NULL,
-                     "UPDATE reviews SET evaluation = $3, version = version + 1,"
-                     " updated_by = NULLIF(CAST($4 AS BIGINT), 0), updated_at = $5"
-                     " WHERE assessment_id = $1 AND item_no = $2",
-                     "insis", assessment_id, no, evaluation_code(e), a->user_id, now);
-    else
-        rc = st_exec(st, NULL,
-                     "INSERT INTO reviews (assessment_id, item_no, evaluation, version, updated_by,"
-                     " updated_at) VALUES ($1, $2, $3, 1, NULLIF(CAST($4 AS BIGINT), 0), $5)",
-                     "insis", assessment_id, no, evaluation_code(e), a->user_id, now);
-    /* Evaluating a submitted assessment starts its review. */
-    wf_state_t next = workflow_next(ACT_REVIEW, c.t.state);
-    if (!rc && next != c.t.state)
-        rc = st_exec(st, NULL,
-                     "UPDATE assessments SET state = $2, version = version + 1, updated_at = $3"
-                     " WHERE id = $1",
-                     "iss", assessment_id, wf_state_code(next), now);
-    int64_t cid = 0;
-    if (!rc && has_comment)
-        rc = comment_insert(st, a, assessment_id, no, comment, now, &cid);
-    if (rc)
-        return st_abort(st, rc);
-
-    buf_t b = BUF_INIT(0), j = BUF_INIT(0);
-    buf_printf(&b, "{\"evaluation\":\"%s\",\"version\":%" PRId64 ",\"state\":\"%s\"}",
-               evaluation_code(before), rver, wf_state_code(c.t.state));
-    buf_printf(&j, "{\"evaluation\":\"%s\",\"version\":%" PRId64 ",\"state\":\"%s\"",
-               evaluation_code(e), rver + 1, wf_state_code(next));
-    if (has_comment) {
-        buf_printf(&j, ",\"comment_id\":%" PRId64 ",\"comment\":", cid);
-        st_json_str(&j, comment);
-    }
-    buf_addc(&j, '}');
-    char *oid = xasprintf("%" PRId64 "/%d", assessment_id, no);
-    rc = store_audit_append(st, a, "review.set", "review", oid, buf_str(&b), buf_str(&j));
-    free(oid);
-    buf_free(&b);
-    buf_free(&j);
-    if (rc)
-        return st_abort(st, rc);
-    return st_commit(st);
-}
-
-int store_reviews(store_t *st, const actor_t *a, int64_t assessment_id, review_t **out,
-                  size_t *n)
-{
-    *out = NULL;
-    *n = 0;
-    asm_ctx_t c;
-    int rc = ctx_check(st, a, assessment_id, ACT_READ, SIDE_PARTNER, 0, &c);
-    if (rc)
-        return rc;
-    ctx_clear(&c);
-    int src = 0;
-    db_stmt_t *s = st_query(st, &src,
-                            "SELECT item_no, evaluation FROM reviews WHERE assessment_id = $1"
-                            " ORDER BY item_no LIMIT " ROWS_MAX,
-                            "i", assessment_id);
-    if (!s)
-        return q_err(st);
-    review_t *v = NULL;
-    size_t k = 0, cap = 0;
-    for (; src == DB_ROW; src = db_step(s)) {
-        v = xgrow(v, &cap, k + 1, sizeof *v);
-        v[k].no = (int)db_col_int64(s, 0);
-        v[k].evaluation = eval_of(db_col_text(s, 1));
-        k++;
-    }
-    db_finalize(s);
-    if (src != DB_DONE) {
-        free(v);
-        return st_db_fail(st, src);
-    }
-    *out = v;
-    *n = k;
-    return ST_OK;
-}
-
-/* ---- comments --------------------------------------------------------- */
-
-int store_comment_add(store_t *st, const actor_t *a, int64_t assessment_id, int no,
-                      const char *body)
-{
-    if (no < 0)
-        return st_fail(st, ST_INVALID, "項目番号が正しくありません: %d", "bad item number: %d",
-                       no);
-    int rc = plain_check(st, body, true, LIMIT_CELL_BYTES, "コメント", "comment");
-    if (rc)
-        return rc;
-    if ((rc = st_begin_write(st)))
-        return rc;
-    asm_ctx_t c;
-    if ((rc = ctx_check(st, a, assessment_id, ACT_COMMENT, SIDE_PARTNER, 0, &c)))
-        return st_abort(st, rc);
-    target_t tg = TARGET_BOTH;
-    if (no > 0)
-        rc = item_target(st, &c, no, &tg);
-    ctx_clear(&c);
-    if (!rc && !tg)
-        rc = item_not_in(st, no);
-    if (!rc)
-        rc = comment_author_check(st, a);
-    char now[DB_NOW_LEN];
-    db_now(now);
-    int64_t cid = 0;
-    if (!rc)
-        rc = comment_insert(st, a, assessment_id, no, body, now, &cid);
-    if (rc)
-        return st_abort(st, rc);
-    buf_t j = BUF_INIT(0);
-    buf_printf(&j, "{\"assessment_id\":%" PRId64 ",\"no\":%d,\"body\":", assessment_id, no);
-    st_json_str(&j, body);
-    buf_addc(&j, '}');
-    /* Under the assessment, as store_audit_log expects: "12/3/7". */
-    char *oid = xasprintf("%" PRId64 "/%d/%" PRId64, assessment_id, no, cid);
-    rc = store_audit_append(st, a, "comment.add", "comment", oid, NULL, buf_str(&j));
-    free(oid);
-    buf_free(&j);
-    if (rc)
-        return st_abort(st, rc);
-    return st_commit(st);
-}
-
-int store_comments(store_t *st, const actor_t *a, int64_t assessment_id, int no,
-                   comment_t **out, size_t *n)
-{
-    *out = NULL;
-    *n = 0;
-    asm_ctx_t c;
-    int rc = ctx_check(st, a, assessment_id, ACT_READ, SIDE_PARTNER, 0, &c);
-    if (rc)
-        return rc;
-    ctx_clear(&c);
-    int src = 0;
-    db_stmt_t *s;
-    if (no < 0)
-        s = st_query(st, &src,
-                     "SELECT rc.id, rc.item_no, u.login, rc.body, rc.created_at"
-                     " FROM review_comments rc JOIN users u ON u.id = rc.author_id"
-                     " WHERE rc.assessment_id = $1 ORDER BY rc.id LIMIT " ROWS_MAX,
-                     "i", assessment_id);
-    else if (no == 0)
-        s = st_query(st, &src,
-                     "SELECT rc.id, rc.item_no, u.login, rc.body, rc.created_at"
-                     " FROM review_comments rc JOIN users u ON u.id = rc.author_id"
-                     " WHERE rc.assessment_id = $1 AND rc.item_no IS NULL"
-                     " ORDER BY rc.id LIMIT " ROWS_MAX,
-                     "i", assessment_id);
-    else
-        s = st_query(st, &src,
-                     "SELECT rc.id, rc.item_no, u.login, rc.body, rc.created_at"
-                     " FROM review_comments rc JOIN users u ON u.id = rc.author_id"
-                     " WHERE rc.assessment_id = $1 AND rc.item_no = $2"
-                     " ORDER BY rc.id LIMIT " ROWS_MAX,
-                     "in", assessment_id, no);
-    if (!s)
-        return q_err(st);
-    comment_t *v = NULL;
-    size_t k = 0, cap = 0;
-    for (; src == DB_ROW; src = db_step(s)) {
-        v = xgrow(v, &cap, k + 1, sizeof *v);
-        comment_t *x = &v[k++];
-        x->id = db_col_int64(s, 0);
-        x->no = (int)db_col_int64(s, 1);
-        x->author_login = st_col_dup(s, 2);
-        x->body = st_col_dup(s, 3);
-        x->created_at = st_col_dup(s, 4);
-    }
-    db_finalize(s);
-    if (src != DB_DONE) {
-        comment_list_free(v, k);
-        return st_db_fail(st, src);
-    }
-    *out = v;
-    *n = k;
-    return ST_OK;
-}
-
-void comment_list_free(comment_t *v, size_t n)
-{
-    for (size_t i = 0; v && i < n; i++) {
-        free(v[i].author_login);
-        free(v[i].body);
-        free(v[i].created_at);
-    }
-    free(v);
-}
-
-/* ---- remediation plans ------------------------------------------------ */
-
-int store_plan_add(store_t *st, const actor_t *a, int64_t assessment_id, int no, side_t side,
-                   const char *body, const char *owner, const char *due, int64_t *id)
-{
-    if (side != SIDE_PARTNER && side != SIDE_BANK)
-        return st_fail(st, ST_INVALID, "回答者の区分が正しくありません", "bad side");
-    int rc;
-    if ((rc = plain_check(st, body, true, LIMIT_CELL_BYTES, "対応計画", "plan")) ||
-        (rc = plain_check(st, owner, false, ROUND_MAX_BYTES, "担当者", "owner")) ||
-        (rc = date_check(st, due, "対応期限", "due date")))
-        return rc;
-    if ((rc = st_begin_write(st)))
-        return rc;
-    asm_ctx_t c;
-    if ((rc = ctx_load(st, a, assessment_id, &c)))
-        return st_abort(st, rc);
-    target_t tg = 0;
-    rc = item_target(st, &c, no, &tg);
-    if (!rc) {
-        wf_result_t wr = workflow_check(a, ACT_PLAN, &c.t, side, tg);
-        if (wr != WF_OK)
-            rc = wf_refuse(st, wr, assessment_id);
-        else if (!tg)
-            rc = item_not_in(st, no);
-    }
-    ctx_clear(&c);
-    if (rc)
-        return st_abort(st, rc);
-    char now[DB_NOW_LEN];
-    db_now(now);
-    int src = 0;
-    db_stmt_t *s = st_query(st, &src,
-                            "INSERT INTO plans (assessment_id, item_no, side, body, owner, due,"
-                            " state, version, created_by, created_at, updated_at)"
-                            " VALUES ($1, $2, $3, $4, $5, $6, 'open', 1,"
-                            " NULLIF(CAST($7 AS BIGINT), 0), $8, $8) RETURNING id",
-                            "inssssis", assessment_id, no, side_code(side), body,
-                            owner && *owner ? owner : NULL, due && *due ? due : NULL,
-                            a->user_id, now);
-    if (!s)
-        return st_abort(st, q_err(st));
-    int64_t pid = db_col_int64(s, 0);
-    db_finalize(s);
-    buf_t j = BUF_INIT(0);
-    buf_printf(&j, "{\"assessment_id\":%" PRId64 ",\"no\":%d,\"side\":\"%s\",\"body\":",
-               assessment_id, no, side_code(side));
-    st_json_str(&j, body);
-    buf_adds(&j, ",\"owner\":");
-    if (owner && *owner)
-        st_json_str(&j, owner);
-    else
-        buf_adds(&j, "null");
-    buf_adds(&j, ",\"due\":");
-    if (due && *due)
-        st_json_str(&j, due);
-    else
-        buf_adds(&j, "null");
-    buf_adds(&j, ",\"state\":\"open\"}");
-    char *oid = xasprintf("%" PRId64 "/%" PRId64, assessment_id, pid); /* "12/5" */
-    rc = store_audit_append(st, a, "plan.add", "plan", oid, NULL, buf_str(&j));
-    free(oid);
-    buf_free(&j);
-    if (rc)
-        return st_abort(st, rc);
-    if ((rc = st_commit(st)))
-        return rc;
-    if (id)
-        *id = pid;
-    return ST_OK;
-}
-
-static int plan_not_found(store_t *st, int64_t id)
-{
-    return st_fail(st, ST_NOT_FOUND, "対応計画 %" PRId64 " が見つかりません",
-                   "plan %" PRId64 " not found", id);
-}
-
-int store_plan_close(store_t *st, const actor_t *a, int64_t plan_id)
-{
-    int rc = st_begin_write(st);
-    if (rc)
-        return rc;
-    int src = 0;
-    db_stmt_t *s = st_query(st, &src,
-                            "SELECT assessment_id, item_no, side, state FROM plans WHERE id = $1",
-                            "i", plan_id);
-    if (!s)
-        return st_abort(st, q_err(st));
-    if (src != DB_ROW) {
-        db_finalize(s);
-        return st_abort(st, plan_not_found(st, plan_id));
-    }
-    int64_t aid = db_col_int64(s, 0);
-    int no = (int)db_col_int64(s, 1);
-    side_t side = SIDE_PARTNER;
-    side_parse(db_col_text(s, 2), &side);
-    bool open = str_same(db_col_text(s, 3), "open");
-    db_finalize(s);
-    asm_ctx_t c;
-    if ((rc = ctx_load(st, a, aid, &c)))
-        return st_abort(st, rc == ST_NOT_FOUND ? plan_not_found(st, plan_id) : rc);
-    wf_result_t wr = workflow_check(a, ACT_PLAN, &c.t, side, 0);
-    ctx_clear(&c);
-    if (wr != WF_OK)
-        return st_abort(st, wr == WF_NOT_FOUND ? plan_not_found(st, plan_id) : st_wf_fail(st, wr));
-    if (!open)
-        return st_abort(st, st_fail(st, ST_BAD_STATE, "対応計画 %" PRId64 " は完了済みです",
-                                    "plan %" PRId64 " is already done", plan_id));
-    char now[DB_NOW_LEN];
-    db_now(now);
-    int64_t changes = 0;
-    rc = st_exec(st, &changes,
-                 "UPDATE plans SET state = 'done', closed_at = $2, updated_at = $2,"
-                 " version = version + 1 WHERE id = $1 AND state = 'open'",
-                 "is", plan_id, now);
-    if (!rc && changes != 1)
-        rc = st_fail(st, ST_CONFLICT, "対応計画 %" PRId64 " は他の人が先に更新しました",
-                     "plan %" PRId64 " was changed by someone else first", plan_id);
-    if (!rc) {
-        char *oid = xasprintf("%" PRId64 "/%" PRId64, aid, plan_id);
-        char *before = xasprintf("{\"assessment_id\":%" PRId64 ",\"no\":%d,\"state\":\"open\"}",
-                                 aid, no);
-        char *after = xasprintf("{\"assessment_id\":%" PRId64 ",\"no\":%d,\"state\":\"done\"}",
-                                aid, no);
-        rc = store_audit_append(st, a, "plan.close", "plan", oid, before, after);
-        free(oid);
-        free(before);
-        free(after);
-    }
-    if (rc)
-        return st_abort(st, rc);
-    return st_commit(st);
-}
-
-int store_plans(store_t *st, const actor_t *a, const char *overdue_on, plan_t **out,
-                size_t *n)
-{
-    *out = NULL;
-    *n = 0;
-    if (overdue_on && *overdue_on && !date_valid_iso(overdue_on))
-        return st_fail(st, ST_INVALID, "日付 (YYYY-MM-DD) ではありません: %.40s",
-                       "not a date (YYYY-MM-DD): %.40s", overdue_on);
-    int src = 0;
-    db_stmt_t *s = st_query(st, &src,
-                            "SELECT p.id, p.assessment_id, p.item_no, p.side, p.body, p.owner,"
-                            " p.due, po.name, bo.name, a.round, a.state, c.bank_id, c.partner_id"
-                            " FROM plans p JOIN assessments a ON a.id = p.assessment_id"
-                            " JOIN connections c ON c.id = a.connection_id"
-                            " JOIN organizations bo ON bo.id = c.bank_id"
-                            " JOIN organizations po ON po.id = c.partner_id"
-                            " WHERE p.state = 'open'"
-                            " AND (CAST($1 AS BIGINT) = 1 OR c.bank_id = $2 OR c.partner_id = $2)"
-                            " AND (CAST($3 AS TEXT) IS NULL OR (p.due IS NOT NULL AND p.due < $3))"
-                            " ORDER BY (p.due IS NULL), p.due, p.id LIMIT " ROWS_MAX,
-                            "nis", a->operator_ ? 1 : 0, a->org_id,
-                            overdue_on && *overdue_on ? overdue_on : NULL);
-    if (!s)
-        return q_err(st);
-    plan_t *v = NULL;
-    size_t k = 0, cap = 0;
-    for (; src == DB_ROW; src = db_step(s)) {
-        wf_target_t t = { db_col_int64(s, 11), db_col_int64(s, 12), WF_DRAFT };
-        if (wf_state_parse(db_col_text(s, 10), &t.state) != 0)
-            t.state = WF_DRAFT;
-        if (workflow_check(a, ACT_READ, &t, SIDE_PARTNER, 0) != WF_OK)
-            continue;
-        v = xgrow(v, &cap, k + 1, sizeof *v);
-        plan_t *x = &v[k++];
-        memset(x, 0, sizeof *x);
-        x->id = db_col_int64(s, 0);
-        x->assessment_id = db_col_int64(s, 1);
-        x->no = (int)db_col_int64(s, 2);
-        side_parse(db_col_text(s, 3), &x->side);
-        x->body = st_col_dup(s, 4);
-        x->owner = st_col_dup(s, 5);
-        x->due = st_col_dup(s, 6);
-        x->done = false;
-        x->partner_name = st_col_dup(s, 7);
-        x->bank_name = st_col_dup(s, 8);
-        x->round = st_col_dup(s, 9);
-    }
-    db_finalize(s);
-    if (src != DB_DONE) {
-        plan_list_free(v, k);
-        return st_db_fail(st, src);
-    }
-    *out = v;
-    *n = k;
-    return ST_OK;
-}
-
-void plan_list_free(plan_t *v, size_t n)
-{
-    for (size_t i = 0; v && i < n; i++) {
-        free(v[i].body);
-        free(v[i].owner);
-        free(v[i].due);
-        free(v[i].partner_name);
-        free(v[i].bank_name);
-        free(v[i].round);
-    }
-    free(v);
-}
-
 /* ---- profiles --------------------------------------------------------- */
 
 int store_profile_push(store_t *st, const actor_t *a, int64_t assessment_id, int no)
@@ -1861,29 +1383,29 @@ int store_profile_push(store_t *st, const actor_t *a, int64_t assessment_id, int
     if (rc)
         return rc;
     asm_ctx_t c;
-    if ((rc = ctx_check(st, a, assessment_id, ACT_READ, SIDE_PARTNER, 0, &c)))
+    if ((rc = sa_ctx_check(st, a, assessment_id, ACT_READ, SIDE_PARTNER, 0, &c)))
         return st_abort(st, rc);
     int own = workflow_actor_side(a, &c.t);
     if (own != SIDE_PARTNER) {
-        ctx_clear(&c);
+        sa_ctx_clear(&c);
         return st_abort(st, st_fail(st, own < 0 ? ST_FORBIDDEN : ST_WRONG_SIDE,
                                     "プロファイルに登録できるのは API接続先の回答だけです",
                                     "only the partner's answers go to its profile"));
     }
     if (a->role == ROLE_VIEWER) {
-        ctx_clear(&c);
+        sa_ctx_clear(&c);
         return st_abort(st, st_wf_fail(st, WF_FORBIDDEN));
     }
     iteminfo_t *items = NULL;
     size_t nitems = 0;
     if ((rc = items_load(st, c.catalog_id, c.selection_id, &items, &nitems))) {
-        ctx_clear(&c);
+        sa_ctx_clear(&c);
         return st_abort(st, rc);
     }
     if (no > 0) {
         const iteminfo_t *it = items_find(items, nitems, no);
         if (!it)
-            rc = item_not_in(st, no);
+            rc = sa_item_not_in(st, no);
         else if (it->own || !side_answers(SIDE_PARTNER, it->target))
             rc = st_fail(st, ST_INVALID,
                          "項目 %d はチェックリストの API接続先の項目ではないためプロファイルに登録できません",
@@ -1903,7 +1425,7 @@ int store_profile_push(store_t *st, const actor_t *a, int64_t assessment_id, int
                      " ORDER BY item_no LIMIT " ROWS_MAX,
                      "in", assessment_id, no);
         if (!s)
-            rc = q_err(st);
+            rc = sa_q_err(st);
     }
     for (; !rc && src == DB_ROW; src = db_step(s)) {
         const iteminfo_t *it = items_find(items, nitems, (int)db_col_int64(s, 0));
@@ -1960,7 +1482,7 @@ int store_profile_push(store_t *st, const actor_t *a, int64_t assessment_id, int
         free(oid);
     }
     buf_free(&j);
-    ctx_clear(&c);
+    sa_ctx_clear(&c);
     if (rc)
         return st_abort(st, rc);
     return st_commit(st);
@@ -2002,26 +1524,26 @@ int store_import(store_t *st, const actor_t *a, int64_t assessment_id, const ans
     if (rc)
         return rc;
     asm_ctx_t c;
-    if ((rc = ctx_load(st, a, assessment_id, &c)))
+    if ((rc = sa_ctx_load(st, a, assessment_id, &c)))
         return st_abort(st, rc);
     int own = workflow_actor_side(a, &c.t);
     wf_result_t wr = workflow_check(a, ACT_ANSWER, &c.t, own < 0 ? SIDE_PARTNER : (side_t)own, 0);
     if (wr != WF_OK) {
-        ctx_clear(&c);
-        return st_abort(st, wf_refuse(st, wr, assessment_id));
+        sa_ctx_clear(&c);
+        return st_abort(st, sa_wf_refuse(st, wr, assessment_id));
     }
     if (in->catalog_id && *in->catalog_id && strcmp(in->catalog_id, c.catalog_id) != 0) {
         rc = st_fail(st, ST_INVALID,
                      "取り込む回答のチェックリスト %s は評価のもの (%s) と違います",
                      "the answers are for catalog %s, the assessment uses %s", in->catalog_id,
                      c.catalog_id);
-        ctx_clear(&c);
+        sa_ctx_clear(&c);
         return st_abort(st, rc);
     }
     iteminfo_t *items = NULL;
     size_t nitems = 0;
     rc = items_load(st, c.catalog_id, c.selection_id, &items, &nitems);
-    ctx_clear(&c);
+    sa_ctx_clear(&c);
     if (rc)
         return st_abort(st, rc);
 
