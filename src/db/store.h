@@ -449,6 +449,17 @@ int store_dashboard(store_t *st, const actor_t *a, const char *today,
                     assessment_summary_t **out, size_t *n);
 void assessment_summary_list_free(assessment_summary_t *v, size_t n);
 
+/* The version of every saved answer of an assessment (ACT_READ), in one
+ * query: what the checklist page's forms carry as their base version.
+ * Free *out with free(). */
+typedef struct answer_version {
+    int no;
+    side_t side;
+    int64_t version;
+} answer_version_t;
+int store_answer_versions(store_t *st, const actor_t *a, int64_t assessment_id,
+                          answer_version_t **out, size_t *n);
+
 /* An uploaded file kept server-side between a preview and its
  * confirmation (in evidence_blobs, keyed by SHA-256, so any server sharing
  * the database finds it).  At most STORE_UPLOAD_MAX bytes (ST_INVALID

@@ -1,7 +1,451 @@
-/* The dashboard page family (see pages.h); its routes join the table here. */
+/*
+ * The dashboard page family (see pages.h): the start page per role and the
+ * remediation plans.  A bank sees every partner's assessments with state,
+ * due date, progress per 区分 and counts of 未対応 answers and overdue plans;
+ * a partner sees each bank's requests and what is due next; an operator a
+ * summary of the installation.  The counts come from store_dashboard (a
+ * fixed number of grouped queries whatever the number of partners); the
+ * charts are server-side SVG (chart.h).  The table is paged (?page=N) so a
+ * bank with a thousand partners gets a page of a reasonable size.
+ */
 #include "web/pages/pages.h"
 
+#include "util/xmem.h"
+#include "web/ctx.h"
+#include "web/pages/asm_pages.h"
+#include "web/pages/chart.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define DASH_PAGE_ROWS 100
+
+static void today_iso(char out[16])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(out, 16, "%Y-%m-%d", &tm);
+}
+
+static const char *const status_cls[5] = { "s-unset", "s-done", "s-partial", "s-todo", "s-na" };
+
+/* The side whose progress a row shows: the partner's answers for a bank and
+ * an operator (that is what the bank waits for), the actor's own for a
+ * partner. */
+static void status_segments(const web_ctx_t *c, const int counts[5], chart_seg_t segs[5])
+{
+    static const status_t order[5] = { STATUS_DONE, STATUS_PARTIAL, STATUS_TODO, STATUS_NA,
+                                       STATUS_UNSET };
+    for (int i = 0; i < 5; i++) {
+        segs[i].value = counts[order[i]];
+        segs[i].cls = status_cls[order[i]];
+        segs[i].label = asm_status_label(c, order[i]);
+    }
+}
+
+static void legend(const web_ctx_t *c, html_t *h)
+{
+    static const status_t order[5] = { STATUS_DONE, STATUS_PARTIAL, STATUS_TODO, STATUS_NA,
+                                       STATUS_UNSET };
+    html_open(h, "ul", "class", "legend", NULL);
+    for (int i = 0; i < 5; i++) {
+        html_open(h, "li", NULL);
+        html_open(h, "svg", "xmlns", "http://www.w3.org/2000/svg", "viewbox", "0 0 10 10",
+                  "width", "10", "height", "10", "aria-hidden", "true", NULL);
+        html_open(h, "rect", "x", "0", "y", "0", "width", "10", "height", "10", "class",
+                  status_cls[order[i]], NULL);
+        html_close(h, "rect");
+        html_close(h, "svg");
+        html_txt(h, " ");
+        html_txt(h, asm_status_label(c, order[i]));
+        html_close(h, "li");
+    }
+    html_close(h, "ul");
+}
+
+/* Categories summed over every assessment, in first-item order. */
+typedef struct agg_cat {
+    const char *name;
+    int first_no;
+    int part, whole;
+} agg_cat_t;
+
+static int cmp_agg(const void *x, const void *y)
+{
+    const agg_cat_t *a = x, *b = y;
+    return a->first_no - b->first_no;
+}
+
+static agg_cat_t *aggregate(const assessment_summary_t *v, size_t n, int side, size_t *nout)
+{
+    agg_cat_t *out = NULL;
+    size_t k = 0, cap = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < v[i].ncats; j++) {
+            const summary_cat_t *sc = &v[i].cats[j];
+            size_t m = 0;
+            while (m < k && strcmp(out[m].name, sc->category) != 0)
+                m++;
+            if (m == k) {
+                out = xgrow(out, &cap, k + 1, sizeof *out);
+                out[k].name = sc->category;
+                out[k].first_no = sc->first_no;
+                out[k].part = out[k].whole = 0;
+                k++;
+            }
+            if (side < 0) {
+                out[m].part += sc->answered[0] + sc->answered[1];
+                out[m].whole += sc->slots[0] + sc->slots[1];
+            } else {
+                out[m].part += sc->answered[side];
+                out[m].whole += sc->slots[side];
+            }
+            if (sc->first_no < out[m].first_no)
+                out[m].first_no = sc->first_no;
+        }
+    if (k > 1)
+        qsort(out, k, sizeof *out, cmp_agg);
+    *nout = k;
+    return out;
+}
+
+static void stat(html_t *h, const char *label, int value, const char *cls)
+{
+    char b[24];
+    snprintf(b, sizeof b, "%d", value);
+    html_open(h, "div", "class", cls ? cls : "stat", NULL);
+    html_open(h, "span", "class", "stat-value", NULL);
+    html_txt(h, b);
+    html_close(h, "span");
+    html_open(h, "span", "class", "stat-label", NULL);
+    html_txt(h, label);
+    html_close(h, "span");
+    html_close(h, "div");
+}
+
+static void row(web_ctx_t *c, html_t *h, const assessment_summary_t *s, int side,
+                const char *today)
+{
+    const assessment_t *x = &s->a;
+    char *url = asm_url(x->id, NULL);
+    bool overdue = x->due && strcmp(x->due, today) < 0 && x->state != WF_ACCEPTED;
+    html_open(h, "tr", "class", overdue ? "overdue" : "", "data-state", wf_state_code(x->state),
+              NULL);
+    if (c->actor.org_kind != ORG_PARTNER || c->actor.operator_)
+        html_el(h, "td", x->partner_name);
+    if (c->actor.org_kind != ORG_BANK || c->actor.operator_)
+        html_el(h, "td", x->bank_name);
+    html_open(h, "td", NULL);
+    html_link(h, url, x->round);
+    html_txt(h, " ");
+    html_open(h, "span", "class", "muted", NULL);
+    html_txt(h, asm_scope_label(c, x->scope));
+    html_close(h, "span");
+    html_close(h, "td");
+    html_open(h, "td", NULL);
+    html_open(h, "span", "class", "state", "data-state", wf_state_code(x->state), NULL);
+    html_txt(h, asm_state_label(c, x->state));
+    html_close(h, "span");
+    html_close(h, "td");
+    html_open(h, "td", NULL);
+    html_txt(h, x->due ? x->due : "—");
+    if (overdue) {
+        html_txt(h, " ");
+        html_open(h, "span", "class", "badge bad", NULL);
+        html_txt(h, web_tr(c, "期限超過", "overdue"));
+        html_close(h, "span");
+    }
+    html_close(h, "td");
+    /* Progress of the side shown, as a stacked bar, then per 区分. */
+    html_open(h, "td", "class", "progress", NULL);
+    chart_seg_t segs[5];
+    status_segments(c, s->status[side], segs);
+    chart_stacked_bar(h, segs, 5, 160, 12, asm_side_label(c, (side_t)side));
+    int answered = s->slots[side] - s->status[side][STATUS_UNSET];
+    html_open(h, "span", "class", "count", NULL);
+    html_txtf(h, " %d/%d", answered, s->slots[side]);
+    html_close(h, "span");
+    html_close(h, "td");
+    html_open(h, "td", "class", "cats", NULL);
+    if (s->ncats) {
+        chart_bar_t bars[64];
+        size_t nb = s->ncats < 64 ? s->ncats : 64;
+        for (size_t i = 0; i < nb; i++) {
+            bars[i].label = s->cats[i].category;
+            bars[i].part = s->cats[i].answered[side];
+            bars[i].whole = s->cats[i].slots[side];
+        }
+        chart_strip(h, bars, nb, web_tr(c, "区分ごとの進捗", "Progress per category"));
+    }
+    html_close(h, "td");
+    char b[24];
+    snprintf(b, sizeof b, "%d", s->status[side][STATUS_TODO]);
+    html_el(h, "td", b);
+    html_open(h, "td", NULL);
+    snprintf(b, sizeof b, "%d", s->plans_open);
+    html_txt(h, b);
+    if (s->plans_overdue) {
+        html_txt(h, " ");
+        html_open(h, "span", "class", "badge bad", NULL);
+        html_txtf(h, web_tr(c, "超過 %d", "%d overdue"), s->plans_overdue);
+        html_close(h, "span");
+    }
+    html_close(h, "td");
+    html_close(h, "tr");
+    free(url);
+}
+
+static int page_dashboard(const http_req_t *req, http_resp_t *resp, const route_params_t *p,
+                          void *ctxp)
+{
+    (void)p;
+    web_ctx_t *c = ctxp;
+    char today[16];
+    today_iso(today);
+    assessment_summary_t *v = NULL;
+    size_t n = 0;
+    int rc = store_dashboard(c->st, &c->actor, today, &v, &n);
+    if (rc)
+        return web_status(rc);
+    bool partner = !c->actor.operator_ && c->actor.org_kind == ORG_PARTNER;
+    int side = partner ? SIDE_PARTNER : SIDE_PARTNER; /* the partner's answers in both views */
+    long page = 1;
+    const char *pg = http_param(req, "page");
+    if (pg && *pg) {
+        page = strtol(pg, NULL, 10);
+        if (page < 1 || page > 1000000)
+            page = 1;
+    }
+
+    int by_state[6] = { 0 }, todo = 0, plans = 0, overdue_plans = 0, overdue = 0;
+    int status_total[5] = { 0 };
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].a.state >= WF_DRAFT && v[i].a.state <= WF_ACCEPTED)
+            by_state[v[i].a.state]++;
+        todo += v[i].status[side][STATUS_TODO];
+        plans += v[i].plans_open;
+        overdue_plans += v[i].plans_overdue;
+        if (v[i].a.due && strcmp(v[i].a.due, today) < 0 && v[i].a.state != WF_ACCEPTED)
+            overdue++;
+        for (int k = 0; k < 5; k++)
+            status_total[k] += v[i].status[side][k];
+    }
+
+    html_t h;
+    html_init(&h, &resp->body);
+    web_page_begin(c, &h, web_tr(c, "ダッシュボード", "Dashboard"));
+    html_open(&h, "section", "class", "stats", NULL);
+    stat(&h, web_tr(c, "チェックリスト", "Checklists"), (int)n, NULL);
+    for (int s = WF_DRAFT; s <= WF_ACCEPTED; s++)
+        stat(&h, asm_state_label(c, (wf_state_t)s), by_state[s], NULL);
+    stat(&h, web_tr(c, "期限超過", "Overdue"), overdue, overdue ? "stat bad" : NULL);
+    stat(&h, web_tr(c, "未対応の回答", "Answers not yet implemented"), todo, NULL);
+    stat(&h, web_tr(c, "未完了の対応計画", "Open plans"), plans, NULL);
+    stat(&h, web_tr(c, "期限超過の対応計画", "Overdue plans"), overdue_plans,
+         overdue_plans ? "stat bad" : NULL);
+    html_close(&h, "section");
+
+    if (n == 0) {
+        html_el(&h, "p", web_tr(c, "表示できるチェックリストはまだありません。",
+                                "There are no checklists to show yet."));
+        web_page_end(c, &h);
+        assessment_summary_list_free(v, n);
+        return html_failed(&h) ? 500 : 0;
+    }
+
+    if (partner) {
+        /* What is due: the checklists the partner holds the pen on, by due date. */
+        html_el(&h, "h2", web_tr(c, "回答が必要なもの", "Waiting for your answers"));
+        size_t k = 0;
+        html_open(&h, "ul", "class", "due-list", NULL);
+        for (int pass = 0; pass < 2; pass++)
+            for (size_t i = 0; i < n; i++) {
+                const assessment_t *x = &v[i].a;
+                if (x->state != WF_DRAFT && x->state != WF_RETURNED)
+                    continue;
+                if ((pass == 0) != (x->due != NULL))
+                    continue;
+                k++;
+                char *url = asm_url(x->id, NULL);
+                bool late = x->due && strcmp(x->due, today) < 0;
+                html_open(&h, "li", "class", late ? "overdue" : "", NULL);
+                html_link(&h, url, x->bank_name);
+                html_txt(&h, " ");
+                html_txt(&h, x->round);
+                html_txt(&h, " — ");
+                html_txt(&h, asm_state_label(c, x->state));
+                html_txt(&h, ", ");
+                html_txt(&h, web_tr(c, "期限 ", "due "));
+                html_txt(&h, x->due ? x->due : "—");
+                html_txtf(&h, web_tr(c, "、未回答 %d", ", %d unanswered"),
+                          v[i].status[SIDE_PARTNER][STATUS_UNSET]);
+                html_close(&h, "li");
+                free(url);
+            }
+        if (k == 0)
+            html_el(&h, "li", web_tr(c, "今はありません", "Nothing right now"));
+        html_close(&h, "ul");
+    }
+
+    html_el(&h, "h2", web_tr(c, "回答の状況", "Answers"));
+    chart_seg_t segs[5];
+    status_segments(c, status_total, segs);
+    chart_stacked_bar(&h, segs, 5, 600, 20,
+                      web_tr(c, "API接続先の回答 (全体)", "Partner answers (all checklists)"));
+    legend(c, &h);
+
+    size_t nagg = 0;
+    agg_cat_t *agg = aggregate(v, n, side, &nagg);
+    if (nagg) {
+        html_el(&h, "h2", web_tr(c, "区分ごとの進捗", "Progress per category"));
+        chart_bar_t *bars = xcalloc(nagg, sizeof *bars);
+        for (size_t i = 0; i < nagg; i++) {
+            bars[i].label = agg[i].name;
+            bars[i].part = agg[i].part;
+            bars[i].whole = agg[i].whole;
+        }
+        chart_progress_bars(&h, bars, nagg,
+                            web_tr(c, "区分ごとの回答済み / 回答対象", "Answered / applicable per category"));
+        free(bars);
+    }
+    free(agg);
+
+    html_el(&h, "h2", partner ? web_tr(c, "銀行からの依頼", "Requests from banks")
+                              : web_tr(c, "API接続先のチェックリスト", "Partners' checklists"));
+    size_t first = (size_t)(page - 1) * DASH_PAGE_ROWS;
+    if (first >= n)
+        first = 0, page = 1;
+    size_t last = first + DASH_PAGE_ROWS < n ? first + DASH_PAGE_ROWS : n;
+    html_open(&h, "table", "class", "dashboard", NULL);
+    html_open(&h, "thead", NULL);
+    html_open(&h, "tr", NULL);
+    if (c->actor.org_kind != ORG_PARTNER || c->actor.operator_)
+        html_el(&h, "th", web_tr(c, "API接続先", "Partner"));
+    if (c->actor.org_kind != ORG_BANK || c->actor.operator_)
+        html_el(&h, "th", web_tr(c, "銀行", "Bank"));
+    html_el(&h, "th", web_tr(c, "回", "Round"));
+    html_el(&h, "th", web_tr(c, "状態", "State"));
+    html_el(&h, "th", web_tr(c, "期限", "Due"));
+    html_el(&h, "th", web_tr(c, "進捗 (API接続先)", "Progress (partner)"));
+    html_el(&h, "th", web_tr(c, "区分ごと", "Per category"));
+    html_el(&h, "th", web_tr(c, "未対応", "Not yet"));
+    html_el(&h, "th", web_tr(c, "対応計画", "Plans"));
+    html_close(&h, "tr");
+    html_close(&h, "thead");
+    html_open(&h, "tbody", NULL);
+    for (size_t i = first; i < last; i++)
+        row(c, &h, &v[i], side, today);
+    html_close(&h, "tbody");
+    html_close(&h, "table");
+    if (n > DASH_PAGE_ROWS) {
+        html_open(&h, "nav", "class", "pager", NULL);
+        html_txtf(&h, web_tr(c, "%zu–%zu 件目 / %zu 件 ", "%zu–%zu of %zu "), first + 1, last, n);
+        char u[48];
+        if (page > 1) {
+            snprintf(u, sizeof u, "/?page=%ld", page - 1);
+            html_link(&h, u, web_tr(c, "前へ", "Previous"));
+            html_txt(&h, " ");
+        }
+        if (last < n) {
+            snprintf(u, sizeof u, "/?page=%ld", page + 1);
+            html_link(&h, u, web_tr(c, "次へ", "Next"));
+        }
+        html_close(&h, "nav");
+    }
+    legend(c, &h);
+    web_page_end(c, &h);
+    assessment_summary_list_free(v, n);
+    return html_failed(&h) ? 500 : 0;
+}
+
+/* ---- GET /plans -------------------------------------------------------- */
+
+static int page_plans(const http_req_t *req, http_resp_t *resp, const route_params_t *p,
+                      void *ctxp)
+{
+    (void)p;
+    web_ctx_t *c = ctxp;
+    char today[16];
+    today_iso(today);
+    const char *ov = http_param(req, "overdue");
+    bool only_overdue = ov && strcmp(ov, "1") == 0;
+    plan_t *v = NULL;
+    size_t n = 0;
+    int rc = store_plans(c->st, &c->actor, only_overdue ? today : NULL, &v, &n);
+    if (rc)
+        return web_status(rc);
+    html_t h;
+    html_init(&h, &resp->body);
+    web_page_begin(c, &h, web_tr(c, "対応計画", "Remediation plans"));
+    size_t late = 0;
+    for (size_t i = 0; i < n; i++)
+        if (v[i].due && strcmp(v[i].due, today) < 0)
+            late++;
+    html_open(&h, "p", NULL);
+    html_txtf(&h, web_tr(c, "未完了 %zu 件、うち期限超過 %zu 件。", "%zu open, %zu of them overdue. "), n,
+              late);
+    html_txt(&h, " ");
+    if (only_overdue)
+        html_link(&h, "/plans", web_tr(c, "すべて表示", "Show all"));
+    else
+        html_link(&h, "/plans?overdue=1", web_tr(c, "期限超過だけ表示", "Show overdue only"));
+    html_close(&h, "p");
+    if (n) {
+        html_open(&h, "table", "class", "plans", NULL);
+        html_open(&h, "thead", NULL);
+        html_open(&h, "tr", NULL);
+        html_el(&h, "th", web_tr(c, "期限", "Due"));
+        html_el(&h, "th", web_tr(c, "銀行", "Bank"));
+        html_el(&h, "th", web_tr(c, "API接続先", "Partner"));
+        html_el(&h, "th", web_tr(c, "回", "Round"));
+        html_el(&h, "th", web_tr(c, "通番", "Item"));
+        html_el(&h, "th", web_tr(c, "回答者", "Side"));
+        html_el(&h, "th", web_tr(c, "計画", "Plan"));
+        html_el(&h, "th", web_tr(c, "担当", "Owner"));
+        html_close(&h, "tr");
+        html_close(&h, "thead");
+        html_open(&h, "tbody", NULL);
+        for (size_t i = 0; i < n; i++) {
+            bool is_late = v[i].due && strcmp(v[i].due, today) < 0;
+            html_open(&h, "tr", "class", is_late ? "overdue" : "", NULL);
+            html_open(&h, "td", NULL);
+            html_txt(&h, v[i].due ? v[i].due : "—");
+            if (is_late) {
+                html_txt(&h, " ");
+                html_open(&h, "span", "class", "badge bad", NULL);
+                html_txt(&h, web_tr(c, "期限超過", "overdue"));
+                html_close(&h, "span");
+            }
+            html_close(&h, "td");
+            html_el(&h, "td", v[i].bank_name);
+            html_el(&h, "td", v[i].partner_name);
+            html_el(&h, "td", v[i].round);
+            char *u = xasprintf("/assessments/%" PRId64 "#item-%d", v[i].assessment_id, v[i].no);
+            char nb[24];
+            snprintf(nb, sizeof nb, "%d", v[i].no);
+            html_open(&h, "td", NULL);
+            html_link(&h, u, nb);
+            html_close(&h, "td");
+            free(u);
+            html_el(&h, "td", asm_side_label(c, v[i].side));
+            html_el(&h, "td", v[i].body);
+            html_el(&h, "td", v[i].owner ? v[i].owner : "");
+            html_close(&h, "tr");
+        }
+        html_close(&h, "tbody");
+        html_close(&h, "table");
+    }
+    web_page_end(c, &h);
+    plan_list_free(v, n);
+    return html_failed(&h) ? 500 : 0;
+}
+
 const route_t web_dashboard_routes[] = {
-    { HTTP_OTHER, NULL, NULL, 0, 0 },
+    { HTTP_GET, "/", page_dashboard, 0, 0 },
+    { HTTP_GET, "/plans", page_plans, 0, 0 },
 };
-const size_t web_dashboard_nroutes = 0;
+const size_t web_dashboard_nroutes = sizeof web_dashboard_routes / sizeof web_dashboard_routes[0];

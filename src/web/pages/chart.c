@@ -1,0 +1,163 @@
+/*
+ * chart.c — server-side SVG charts (chart.h).
+ */
+#include "web/pages/chart.h"
+
+#include "util/buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void chart_widths(const int *values, size_t n, int width, int *out)
+{
+    long long total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += values[i] > 0 ? values[i] : 0;
+    if (total <= 0 || width <= 0) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = 0;
+        return;
+    }
+    long long used = 0;
+    for (size_t i = 0; i < n; i++) {
+        long long v = values[i] > 0 ? values[i] : 0;
+        out[i] = (int)(v * width / total);
+        used += out[i];
+    }
+    /* Hand out what rounding left, largest remainder first (ties: the
+     * earlier segment). */
+    while (used < width) {
+        size_t best = n;
+        long long best_rem = -1;
+        for (size_t i = 0; i < n; i++) {
+            long long v = values[i] > 0 ? values[i] : 0;
+            if (v == 0)
+                continue;
+            long long rem = v * width - (long long)out[i] * total;
+            if (rem > best_rem) {
+                best_rem = rem;
+                best = i;
+            }
+        }
+        if (best == n)
+            break;
+        out[best]++;
+        used++;
+    }
+}
+
+int chart_percent(int part, int whole)
+{
+    if (whole <= 0 || part <= 0)
+        return 0;
+    if (part >= whole)
+        return 100;
+    return (int)((long long)part * 100 / whole);
+}
+
+static const char *num(char buf[24], int v)
+{
+    snprintf(buf, 24, "%d", v);
+    return buf;
+}
+
+static void svg_begin(html_t *h, int width, int height, const char *cls, const char *label)
+{
+    char vb[64], w[24], hh[24];
+    snprintf(vb, sizeof vb, "0 0 %d %d", width, height);
+    html_open(h, "svg", "xmlns", "http://www.w3.org/2000/svg", "viewbox", vb, "width",
+              num(w, width), "height", num(hh, height), "class", cls, "role", "img",
+              "aria-label", label ? label : "", NULL);
+    html_el(h, "title", label ? label : "");
+}
+
+static void rect(html_t *h, int x, int y, int w, int hgt, const char *cls)
+{
+    char xs[24], ys[24], ws[24], hs[24];
+    html_open(h, "rect", "x", num(xs, x), "y", num(ys, y), "width", num(ws, w), "height",
+              num(hs, hgt), "class", cls, NULL);
+    html_close(h, "rect");
+}
+
+void chart_stacked_bar(html_t *h, const chart_seg_t *segs, size_t n, int width, int height,
+                       const char *label)
+{
+    int vals[16] = { 0 }, ws[16] = { 0 };
+    if (n > 16)
+        n = 16;
+    buf_t aria = BUF_INIT(4096);
+    if (label)
+        buf_printf(&aria, "%s: ", label);
+    for (size_t i = 0; i < n; i++) {
+        vals[i] = segs[i].value;
+        buf_printf(&aria, "%s%s %d", i ? ", " : "", segs[i].label ? segs[i].label : "",
+                   segs[i].value);
+    }
+    chart_widths(vals, n, width, ws);
+    svg_begin(h, width, height, "chart bar", buf_str(&aria));
+    buf_free(&aria);
+    rect(h, 0, 0, width, height, "bg");
+    int x = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (ws[i] <= 0)
+            continue;
+        rect(h, x, 0, ws[i], height, segs[i].cls ? segs[i].cls : "");
+        x += ws[i];
+    }
+    html_close(h, "svg");
+}
+
+void chart_progress_bars(html_t *h, const chart_bar_t *bars, size_t n, const char *label)
+{
+    const int label_w = 260, bar_w = 300, row_h = 22, text_w = 120;
+    int width = label_w + bar_w + text_w, height = (int)n * row_h + 4;
+    svg_begin(h, width, height, "chart progress", label);
+    char xs[24], ys[24], x2[24], y2[24];
+    for (size_t i = 0; i < n; i++) {
+        int y = (int)i * row_h + 2;
+        int pct = chart_percent(bars[i].part, bars[i].whole);
+        html_open(h, "text", "x", num(xs, label_w - 6), "y", num(ys, y + 15), "text-anchor",
+                  "end", "class", "label", NULL);
+        html_txt(h, bars[i].label);
+        html_close(h, "text");
+        rect(h, label_w, y + 3, bar_w, row_h - 8, "bg");
+        int part = bars[i].part < 0 ? 0 : bars[i].part > bars[i].whole ? bars[i].whole : bars[i].part;
+        int fill = bars[i].whole > 0 ? (int)((long long)bar_w * part / bars[i].whole) : 0;
+        if (fill > 0)
+            rect(h, label_w, y + 3, fill, row_h - 8, pct >= 100 ? "fill done" : "fill");
+        html_open(h, "text", "x", num(xs, label_w + bar_w + 6), "y", num(ys, y + 15), "class",
+                  "value", NULL);
+        html_txtf(h, "%d%% (%d/%d)", pct, bars[i].part, bars[i].whole);
+        html_close(h, "text");
+    }
+    /* The 100 % line. */
+    html_open(h, "line", "x1", num(xs, label_w + bar_w), "y1", "0", "x2",
+              num(x2, label_w + bar_w), "y2", num(y2, height), "class", "axis", NULL);
+    html_close(h, "line");
+    html_close(h, "svg");
+}
+
+void chart_strip(html_t *h, const chart_bar_t *bars, size_t n, const char *label)
+{
+    const int cell = 12, gap = 2;
+    int width = n ? (int)n * (cell + gap) - gap : 1;
+    svg_begin(h, width, cell, "chart strip", label);
+    char xs[24], ws[24], hs[24];
+    for (size_t i = 0; i < n; i++) {
+        int pct = chart_percent(bars[i].part, bars[i].whole);
+        const char *q = bars[i].whole <= 0 ? "qn"
+                        : pct >= 100       ? "q4"
+                        : pct >= 67        ? "q3"
+                        : pct >= 34        ? "q2"
+                        : pct > 0          ? "q1"
+                                           : "q0";
+        html_open(h, "rect", "x", num(xs, (int)i * (cell + gap)), "y", "0", "width",
+                  num(ws, cell), "height", num(hs, cell), "class", q, NULL);
+        html_open(h, "title", NULL);
+        html_txtf(h, "%s %d/%d", bars[i].label ? bars[i].label : "", bars[i].part, bars[i].whole);
+        html_close(h, "title");
+        html_close(h, "rect");
+    }
+    html_close(h, "svg");
+}
