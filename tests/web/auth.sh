@@ -209,9 +209,88 @@ is 400 "$("${WEB_CURL[@]}" -o /dev/null -w '%{http_code}' --data-urlencode lang=
 
 # ---- administration ---------------------------------------------------------
 
-if [ -f "$(dirname "$0")/admin.inc" ]; then
-    . "$(dirname "$0")/admin.inc"
-fi
+# the operator (session adm3, signed in before TOTP was turned on)
+is 200 "$(page "$T/adm3" /admin)" "the operator opens /admin"
+contains "$T/body" "Register an organization" "operators may register organizations"
+contains "$T/body" "Import an edition" "and import editions"
+is 200 "$(post "$T/adm3" /admin/orgs kind=bank name=テスト銀行 reg_no=0001)" "a bank is registered"
+contains "$T/body" "organization was registered" "… and the page says so"
+is 200 "$(post "$T/adm3" /admin/orgs kind=partner name=テストペイ 'reg_no=関東財務局長(電代)第1号')" \
+    "a partner is registered"
+is 200 "$(post "$T/adm3" /admin/orgs kind=partner 'name=<b>ヨソペイ</b>')" \
+    "another partner (markup in its name)"
+lacks "$T/body" "<b>ヨソペイ" "names are escaped"
+contains "$T/body" "&lt;b&gt;ヨソペイ" "… and shown as text"
+is 409 "$(post "$T/adm3" /admin/orgs kind=bank name=テスト銀行)" "a duplicate name is refused"
+is 400 "$(post "$T/adm3" /admin/orgs kind=insurer name=保険)" "an unknown kind is refused"
+bank=$(sqlite3 "$DB" "SELECT id FROM organizations WHERE name = 'テスト銀行'")
+partner=$(sqlite3 "$DB" "SELECT id FROM organizations WHERE name = 'テストペイ'")
+other=$(sqlite3 "$DB" "SELECT id FROM organizations WHERE name = '<b>ヨソペイ</b>'")
+for spec in "ba:$bank:admin" "be:$bank:editor" "pa:$partner:admin" "pe:$partner:editor" \
+    "oa:$other:admin"; do
+    IFS=: read -r l o r <<<"$spec"
+    is 200 "$(post "$T/adm3" /admin/users "login=$l" "display_name=user $l" "org_id=$o" \
+        "role=$r" password=first-password-1)" "the operator adds $l ($r)"
+done
+is 409 "$(post "$T/adm3" /admin/users login=pa org_id="$partner" role=editor \
+    password=first-password-1)" "a taken login is refused"
+is 400 "$(post "$T/adm3" /admin/users login=BAD! org_id="$partner" role=editor \
+    password=first-password-1)" "a malformed login is refused"
+is 200 "$(post "$T/adm3" /admin/connections "bank_id=$bank" "partner_id=$partner" scope=write)" \
+    "the operator connects the bank and the partner"
+conn=$(sqlite3 "$DB" "SELECT id FROM connections WHERE bank_id = $bank AND partner_id = $partner")
+contains "$T/body" "id=\"connection-$conn\"" "the connection is listed"
+is 200 "$(post "$T/adm3" /admin/connections "bank_id=$bank" "partner_id=$other" scope=read)" \
+    "and the bank with the other partner"
+cat >"$T/ed.json" < <("$BIN" catalog export --format json)
+sed -i 's/"api-checklist-2018-08-02"/"test-edition-1"/' "$T/ed.json"
+is 200 "$("${WEB_CURL[@]}" -b "$T/adm3" -o "$T/body" -w '%{http_code}' \
+    -F "csrf=$(csrf_of "$T/body")" -F "file=@$T/ed.json" "$U/admin/catalogs")" \
+    "the operator imports an edition (JSON upload)"
+contains "$T/body" "test-edition-1" "the edition is listed"
+printf 'not,a,catalog\n1,2\n' >"$T/bad.csv"
+page "$T/adm3" /admin >/dev/null
+is 400 "$("${WEB_CURL[@]}" -b "$T/adm3" -o "$T/body" -w '%{http_code}' \
+    -F "csrf=$(csrf_of "$T/body")" -F "file=@$T/bad.csv" "$U/admin/catalogs")" \
+    "a broken file is refused"
+contains "$T/body" 'class="problems"' "… with its problems listed"
+
+# a partner admin sees its own organization's pieces only
+is 303 "$(sign_in "$T/pa" pa first-password-1)" "the partner admin signs in"
+is 200 "$(page "$T/pa" /admin)" "the partner admin opens /admin"
+contains "$T/body" ">pe<" "it lists its own users"
+lacks "$T/body" ">ba<" "not the bank's users"
+lacks "$T/body" ">oa<" "not another partner's users"
+lacks "$T/body" "ヨソペイ" "nor the other partner at all"
+lacks "$T/body" "Register an organization" "no organization form"
+lacks "$T/body" "Add a connection" "no connection form"
+lacks "$T/body" "Import an edition" "no import form"
+is 403 "$(post "$T/pa" /admin/orgs kind=partner name=乗っ取り)" "it cannot register organizations"
+is 404 "$(post "$T/pa" /admin/users login=intruder "org_id=$other" role=admin \
+    password=first-password-1)" "a user in another tenant's organization: 404"
+is 403 "$(post "$T/pa" /admin/connections "bank_id=$bank" "partner_id=$partner" scope=read)" \
+    "it cannot connect"
+is 200 "$(post "$T/pa" /admin/users login=pv "org_id=$partner" role=viewer \
+    password=first-password-1)" "it adds a user to its own organization"
+is 0 "$(sqlite3 "$DB" "SELECT count(*) FROM users WHERE login = 'intruder'")" "nobody was added elsewhere"
+is 303 "$(sign_in "$T/pe" pe first-password-1)" "a partner editor signs in"
+is 403 "$(page "$T/pe" /admin)" "a partner editor has no /admin"
+
+# the bank admin manages its connections and opens an assessment
+is 303 "$(sign_in "$T/ba" ba first-password-1)" "the bank admin signs in"
+is 200 "$(page "$T/ba" /admin)" "the bank admin opens /admin"
+contains "$T/body" "Open an assessment" "it may open assessments"
+is 200 "$(post "$T/ba" "/admin/connections/$conn/state" state=suspended)" "it suspends a connection"
+is suspended "$(sqlite3 "$DB" "SELECT state FROM connections WHERE id = $conn")" "the state is stored"
+post "$T/ba" "/admin/connections/$conn/state" state=active >/dev/null
+is 303 "$(post "$T/ba" /admin/assessments "connection_id=$conn" \
+    catalog_id=api-checklist-2018-08-02 round=2026年度 due=令和9年3月31日)" "it opens an assessment"
+grep -qi '^Location: /assessments/[0-9]' <(tr -d '\r' <"$T/head") && ok "… and goes to its page" ||
+    notok "after opening: $(grep -i ^location "$T/head")"
+is 2027-03-31 "$(sqlite3 "$DB" "SELECT due_date FROM assessments WHERE connection_id = $conn")" \
+    "the 和暦 due date is stored as ISO"
+is 403 "$(post "$T/pa" "/admin/connections/$conn/state" state=ended)" \
+    "the partner cannot change the connection's state"
 
 # ---- serve --demo ---------------------------------------------------------------
 
