@@ -61,7 +61,7 @@ deps:
 
 # Data files embedded in the binary (see src/formats/builtin_data.S).
 $(BUILD)/obj/src/formats/builtin_data.o: $(wildcard data/*.json)
-$(BUILD)/obj/src/web/static_data.o: $(wildcard src/web/static/*) docs/openapi.yaml
+$(BUILD)/obj/src/web/static_data.o: $(wildcard src/web/static/*) $(wildcard docs/openapi.yaml)
 $(BUILD)/obj/src/db/schema.o: $(wildcard src/db/schema/*/*.sql)
 
 $(BUILD)/obj/%.o: %.c
