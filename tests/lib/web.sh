@@ -6,7 +6,9 @@
 #                            sets $pid, $port and $U (empty port: it did not
 #                            come up in 20 s); stdout in $T/NAME.out, the log
 #                            in $T/NAME.log
-#   serve_stop PID           SIGTERM, wait (bounded), SIGKILL if needed
+#   serve_stop PID           SIGTERM, wait (bounded), SIGKILL if needed;
+#                            $stop_status: the exit status, or "hung"
+#   clean_exit NAME          check that exit status and NAME's log
 #   page JAR PATH            GET PATH with the cookie jar; body in $T/body,
 #                            headers in $T/head; prints the status
 #   csrf_of FILE             the CSRF token in an HTML page
@@ -45,13 +47,32 @@ serve_start() {
 serve_stop() {
     local p=$1 _
     kill -TERM "$p" 2>/dev/null
-    for _ in $(seq 1 100); do
+    for _ in $(seq 1 150); do
         kill -0 "$p" 2>/dev/null || break
         sleep 0.1
     done
-    kill -KILL "$p" 2>/dev/null
-    wait "$p" 2>/dev/null
+    if kill -0 "$p" 2>/dev/null; then
+        kill -KILL "$p" 2>/dev/null
+        wait "$p" 2>/dev/null
+        stop_status=hung
+    else
+        wait "$p" 2>/dev/null
+        stop_status=$?
+    fi
     return 0
+}
+
+# clean_exit NAME: the server NAME stopped with 0 and its log holds no
+# sanitizer report (ASan, LeakSanitizer, UBSan).
+clean_exit() {
+    is 0 "$stop_status" "$1: the server stops cleanly on SIGTERM"
+    if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error' "$T/$1.log"; then
+        notok "$1: sanitizer report in the server log"
+        grep -E -A12 'AddressSanitizer|LeakSanitizer|runtime error' "$T/$1.log" | head -30 |
+            sed 's/^/#   /'
+    else
+        ok "$1: no sanitizer report in the server log"
+    fi
 }
 
 page() {

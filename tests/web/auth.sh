@@ -308,12 +308,14 @@ if [ -n "$port" ]; then
     grep -qi '^Location: /$' <(tr -d '\r' <"$T/head") && ok "demo users are not sent to change it" ||
         notok "demo redirect: $(grep -i ^location "$T/head")"
     serve_stop "$demo_pid"
+    clean_exit demo
     # Idempotent: a second start adds nothing and prints a fresh password.
     serve_start demo2 --db "$T/demo.db" --demo
     if [ -n "$port" ]; then
         ok "serve --demo starts again on the same database"
         contains "$T/demo2.out" "assessment 1 " "the same assessment, not a second one"
         serve_stop "$pid"
+        clean_exit demo2
     else
         notok "second --demo start: $(cat "$T/demo2.log")"
     fi
@@ -346,4 +348,5 @@ is 429 "$(sign_in "$T/thr" admin new-password-123)" "during the wait even the ri
 lacks "$T/main.log" "guess-" "no guessed password is in the log"
 
 serve_stop "$main_pid"
+clean_exit main
 done_testing

@@ -78,7 +78,9 @@ two_servers() {
     is yes "$got" "$ENGINE: failures on the first server throttle the second"
 
     serve_stop "$pa"
+    clean_exit "a-$ENGINE"
     serve_stop "$pb"
+    clean_exit "b-$ENGINE"
 }
 
 for e in $ENGINES; do
