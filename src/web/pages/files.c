@@ -592,7 +592,8 @@ static int hist_add(web_ctx_t *c, hist_t *hs, const char *type, const char *oid)
     if (rc)
         return rc;
     hs->v = xrealloc(hs->v, (hs->n + n + 1) * sizeof *hs->v);
-    memcpy(hs->v + hs->n, v, n * sizeof *v);
+    if (n)
+        memcpy(hs->v + hs->n, v, n * sizeof *v);
     hs->n += n;
     free(v);
     return ST_OK;
