@@ -1,0 +1,453 @@
+/* The web pages' helpers in the store (store_summary.c) on SQLite and, when
+ * APICHECK_TEST_PG is set, on PostgreSQL: the dashboard's counts per
+ * assessment, side, status, 区分, evaluation and plan, tenant-filtered; the
+ * same with a bank's selection; every answer's version in one query;
+ * uploads kept by SHA-256.  Also the pure arithmetic and markup of the SVG
+ * charts (web/pages/chart.h). */
+#include "testutil.h"
+
+#include "db/store.h"
+#include "formats/builtin.h"
+#include "util/i18n.h"
+#include "util/xmem.h"
+#include "web/pages/chart.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PG_SCHEMA "apicheck_summary_unit"
+
+typedef struct fx {
+    bool pg;
+    char url[1024];
+    store_t *st;
+    actor_t sys;
+    int64_t bank, bank2, partner, partner2, conn, conn2;
+} fx_t;
+
+static void mk_user(fx_t *f, const char *login, int64_t org, role_t role, bool op)
+{
+    user_t u = { 0 };
+    u.login = (char *)login;
+    u.role = role;
+    u.org_id = org;
+    u.is_operator = op;
+    assert_int_equal(store_user_create(f->st, &f->sys, &u, NULL, NULL), ST_OK);
+}
+
+static void sqlite_unlink(const char *path)
+{
+    static const char *const suffixes[] = { "", "-wal", "-shm" };
+    for (size_t i = 0; i < 3; i++) {
+        char *p = xasprintf("%s%s", path, suffixes[i]);
+        unlink(p);
+        free(p);
+    }
+}
+
+static int setup(void **state, bool pg)
+{
+    fx_t *f = xcalloc(1, sizeof *f);
+    f->pg = pg;
+    if (!pg) {
+        static int n;
+        snprintf(f->url, sizeof f->url, "%s/summary-%d-%d.db", tu_tmpdir(), (int)getpid(), ++n);
+        sqlite_unlink(f->url);
+    } else {
+        snprintf(f->url, sizeof f->url, "%s", getenv("APICHECK_TEST_PG"));
+        char *err = NULL;
+        db_t *admin = db_open(f->url, NULL, &err);
+        if (!admin) {
+            fprintf(stderr, "cannot reach APICHECK_TEST_PG: %s\n", err);
+            free(err);
+            free(f);
+            return -1;
+        }
+        int rc = db_exec(admin,
+                         "DROP SCHEMA IF EXISTS " PG_SCHEMA " CASCADE; CREATE SCHEMA " PG_SCHEMA);
+        db_close(admin);
+        if (rc != DB_OK) {
+            free(f);
+            return -1;
+        }
+    }
+    i18n_set(LANG_EN);
+    store_open_opt_t o = { .create = true, .pg_schema = pg ? PG_SCHEMA : NULL };
+    char *err = NULL;
+    f->st = store_open(f->url, &o, &err);
+    if (!f->st) {
+        fprintf(stderr, "store_open %s: %s\n", f->url, err);
+        free(err);
+        free(f);
+        return -1;
+    }
+    f->sys = store_system_actor();
+    store_t *st = f->st;
+    assert_int_equal(store_org_create(st, &f->sys, ORG_BANK, "みらい銀行", NULL, &f->bank), ST_OK);
+    assert_int_equal(store_org_create(st, &f->sys, ORG_BANK, "あおば銀行", NULL, &f->bank2), ST_OK);
+    assert_int_equal(store_org_create(st, &f->sys, ORG_PARTNER, "かけいぼ", NULL, &f->partner),
+                     ST_OK);
+    assert_int_equal(store_org_create(st, &f->sys, ORG_PARTNER, "よそぺい", NULL, &f->partner2),
+                     ST_OK);
+    mk_user(f, "b-admin", f->bank, ROLE_ADMIN, false);
+    mk_user(f, "b-rev", f->bank, ROLE_REVIEWER, false);
+    mk_user(f, "b-ed", f->bank, ROLE_EDITOR, false);
+    mk_user(f, "p-ed", f->partner, ROLE_EDITOR, false);
+    mk_user(f, "b2-admin", f->bank2, ROLE_ADMIN, false);
+    mk_user(f, "p2-ed", f->partner2, ROLE_EDITOR, false);
+    mk_user(f, "op", 0, ROLE_ADMIN, true);
+    assert_int_equal(store_connection_create(st, &f->sys, f->bank, f->partner, "read", &f->conn),
+                     ST_OK);
+    assert_int_equal(store_connection_create(st, &f->sys, f->bank2, f->partner2, "write",
+                                             &f->conn2),
+                     ST_OK);
+    *state = f;
+    return 0;
+}
+
+static int setup_sqlite(void **state) { return setup(state, false); }
+static int setup_pg(void **state) { return setup(state, true); }
+
+static int teardown(void **state)
+{
+    fx_t *f = *state;
+    store_close(f->st);
+    if (!f->pg)
+        sqlite_unlink(f->url);
+    free(f);
+    return 0;
+}
+
+static actor_t who(fx_t *f, const char *login)
+{
+    actor_t a;
+    assert_int_equal(store_actor(f->st, login, &a), ST_OK);
+    return a;
+}
+
+static int64_t open_round(fx_t *f, const char *login, int64_t conn, const char *round)
+{
+    actor_t a = who(f, login);
+    assessment_open_opt_t o = { .round = round, .due = "2026-06-30" };
+    int64_t id = 0;
+    assert_int_equal(store_assessment_open(f->st, &a, conn, BUILTIN_CATALOG_ID, &o, &id), ST_OK);
+    return id;
+}
+
+static void save(fx_t *f, const char *login, int64_t aid, int no, side_t side, status_t s,
+                 const char *text)
+{
+    actor_t a = who(f, login);
+    answer_t cur;
+    int64_t ver = 0;
+    assert_int_equal(store_answer_get(f->st, &a, aid, no, side, &cur, &ver), ST_OK);
+    store_answer_clear(&cur);
+    answer_t x = { .no = no, .side = side, .status = s, .current = (char *)text };
+    int rc = store_answer_save(f->st, &a, aid, &x, ver, NULL);
+    if (rc)
+        fprintf(stderr, "save %d: %s\n", no, store_errmsg(f->st));
+    assert_int_equal(rc, ST_OK);
+}
+
+static const assessment_summary_t *find(const assessment_summary_t *v, size_t n, int64_t id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].a.id == id)
+            return &v[i];
+    return NULL;
+}
+
+/* ---- dashboard -------------------------------------------------------- */
+
+static void test_dashboard(void **state)
+{
+    fx_t *f = *state;
+    int64_t a1 = open_round(f, "b-ed", f->conn, "2025年度");
+    int64_t x1 = open_round(f, "b2-admin", f->conn2, "2025年度");
+    save(f, "p-ed", a1, 1, SIDE_PARTNER, STATUS_DONE, "規程あり");
+    save(f, "p-ed", a1, 2, SIDE_PARTNER, STATUS_PARTIAL, NULL);
+    save(f, "p-ed", a1, 9, SIDE_PARTNER, STATUS_TODO, NULL);
+    save(f, "p-ed", a1, 3, SIDE_PARTNER, STATUS_UNSET, "状況だけ");
+    save(f, "b-ed", a1, 39, SIDE_BANK, STATUS_DONE, NULL);
+    save(f, "b-ed", a1, 9, SIDE_BANK, STATUS_NA, NULL);
+    save(f, "p2-ed", x1, 1, SIDE_PARTNER, STATUS_DONE, NULL);
+    actor_t pe = who(f, "p-ed"), be = who(f, "b-ed"), br = who(f, "b-rev");
+    assert_int_equal(store_plan_add(f->st, &pe, a1, 9, SIDE_PARTNER, "WAF", NULL, "2020-01-31", NULL),
+                     ST_OK);
+    assert_int_equal(store_plan_add(f->st, &be, a1, 39, SIDE_BANK, "監視", NULL, "2099-12-31", NULL),
+                     ST_OK);
+    assert_int_equal(store_assessment_step(f->st, &pe, a1, ACT_SUBMIT, NULL), ST_OK);
+    assert_int_equal(store_review_set(f->st, &br, a1, 1, EVAL_OK, NULL), ST_OK);
+    assert_int_equal(store_review_set(f->st, &br, a1, 2, EVAL_NG, NULL), ST_OK);
+
+    assessment_summary_t *v = NULL;
+    size_t n = 0;
+    actor_t ba = who(f, "b-admin");
+    assert_int_equal(store_dashboard(f->st, &ba, "2026-01-01", &v, &n), ST_OK);
+    assert_int_equal(n, 1);
+    const assessment_summary_t *s = find(v, n, a1);
+    assert_non_null(s);
+    assert_string_equal(s->a.partner_name, "かけいぼ");
+    assert_int_equal(s->a.state, WF_IN_REVIEW);
+    assert_int_equal(s->items, 45);
+    /* The built-in catalog: 30 partner items, 6 bank, 9 common. */
+    assert_int_equal(s->slots[SIDE_PARTNER], 39);
+    assert_int_equal(s->slots[SIDE_BANK], 15);
+    assert_int_equal(s->status[SIDE_PARTNER][STATUS_DONE], 1);
+    assert_int_equal(s->status[SIDE_PARTNER][STATUS_PARTIAL], 1);
+    assert_int_equal(s->status[SIDE_PARTNER][STATUS_TODO], 1);
+    assert_int_equal(s->status[SIDE_PARTNER][STATUS_NA], 0);
+    assert_int_equal(s->status[SIDE_PARTNER][STATUS_UNSET], 36); /* item 3 has text only */
+    assert_int_equal(s->status[SIDE_BANK][STATUS_DONE], 1);
+    assert_int_equal(s->status[SIDE_BANK][STATUS_NA], 1);
+    assert_int_equal(s->status[SIDE_BANK][STATUS_UNSET], 13);
+    assert_int_equal(s->eval[EVAL_OK], 1);
+    assert_int_equal(s->eval[EVAL_NG], 1);
+    assert_int_equal(s->eval[EVAL_UNRATED], 43);
+    assert_int_equal(s->plans_open, 2);
+    assert_int_equal(s->plans_overdue, 1);
+    /* Categories: in item order, slots adding up, item 1's first. */
+    assert_true(s->ncats >= 2);
+    assert_int_equal(s->cats[0].first_no, 1);
+    int slots = 0, answered = 0;
+    for (size_t i = 0; i < s->ncats; i++) {
+        slots += s->cats[i].slots[SIDE_PARTNER];
+        answered += s->cats[i].answered[SIDE_PARTNER];
+        if (i)
+            assert_true(s->cats[i].first_no > s->cats[i - 1].first_no);
+    }
+    assert_int_equal(slots, 39);
+    assert_int_equal(answered, 3);
+    assessment_summary_list_free(v, n);
+
+    /* The partner sees the same assessment; the other bank only its own;
+     * an operator both. */
+    assert_int_equal(store_dashboard(f->st, &pe, "2026-01-01", &v, &n), ST_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].a.id, a1);
+    assert_int_equal(v[0].status[SIDE_PARTNER][STATUS_DONE], 1);
+    assessment_summary_list_free(v, n);
+    actor_t b2 = who(f, "b2-admin");
+    assert_int_equal(store_dashboard(f->st, &b2, "2026-01-01", &v, &n), ST_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].a.id, x1);
+    assert_int_equal(v[0].status[SIDE_PARTNER][STATUS_DONE], 1);
+    assert_int_equal(v[0].plans_open, 0);
+    assessment_summary_list_free(v, n);
+    actor_t op = who(f, "op");
+    assert_int_equal(store_dashboard(f->st, &op, "2026-01-01", &v, &n), ST_OK);
+    assert_int_equal(n, 2);
+    assert_non_null(find(v, n, a1));
+    assert_non_null(find(v, n, x1));
+    assessment_summary_list_free(v, n);
+    /* Before the plan's due date nothing is overdue. */
+    assert_int_equal(store_dashboard(f->st, &ba, "2020-01-01", &v, &n), ST_OK);
+    assert_int_equal(v[0].plans_overdue, 0);
+    assessment_summary_list_free(v, n);
+    assert_int_equal(store_dashboard(f->st, &ba, "tomorrow", &v, &n), ST_INVALID);
+    assert_null(v);
+}
+
+static void test_dashboard_selection(void **state)
+{
+    fx_t *f = *state;
+    actor_t ba = who(f, "b-admin");
+    static const int pick[] = { 1, 2, 9, 39 };
+    catalog_t *own = catalog_new();
+    item_t *it = catalog_add_item(own);
+    it->category = xstrdup("銀行独自");
+    it->objective = xstrdup("不正送金の検知結果を銀行に共有する。");
+    it->target = TARGET_PARTNER;
+    int64_t sel = 0;
+    int ver = 0;
+    assert_int_equal(store_selection_create(f->st, &ba, f->bank, BUILTIN_CATALOG_ID, "read", pick,
+                                            4, own, &sel, &ver),
+                     ST_OK);
+    catalog_free(own);
+    int64_t a1 = open_round(f, "b-ed", f->conn, "2026年度");
+    save(f, "p-ed", a1, 46, SIDE_PARTNER, STATUS_DONE, NULL);
+    save(f, "p-ed", a1, 9, SIDE_PARTNER, STATUS_TODO, NULL);
+    assessment_summary_t *v = NULL;
+    size_t n = 0;
+    assert_int_equal(store_dashboard(f->st, &ba, "2026-01-01", &v, &n), ST_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].items, 5);
+    assert_int_equal(v[0].slots[SIDE_PARTNER], 4); /* 1, 2, 9, 46 */
+    assert_int_equal(v[0].slots[SIDE_BANK], 2);    /* 9, 39 */
+    assert_int_equal(v[0].status[SIDE_PARTNER][STATUS_DONE], 1);
+    assert_int_equal(v[0].status[SIDE_PARTNER][STATUS_TODO], 1);
+    assert_int_equal(v[0].status[SIDE_PARTNER][STATUS_UNSET], 2);
+    const summary_cat_t *last = &v[0].cats[v[0].ncats - 1];
+    assert_string_equal(last->category, "銀行独自");
+    assert_int_equal(last->first_no, 46);
+    assert_int_equal(last->answered[SIDE_PARTNER], 1);
+    assessment_summary_list_free(v, n);
+}
+
+/* ---- answer versions -------------------------------------------------- */
+
+static void test_answer_versions(void **state)
+{
+    fx_t *f = *state;
+    int64_t a1 = open_round(f, "b-ed", f->conn, "2025年度");
+    save(f, "p-ed", a1, 1, SIDE_PARTNER, STATUS_DONE, "一");
+    save(f, "p-ed", a1, 1, SIDE_PARTNER, STATUS_DONE, "二");
+    save(f, "b-ed", a1, 39, SIDE_BANK, STATUS_DONE, NULL);
+    actor_t pe = who(f, "p-ed"), p2 = who(f, "p2-ed"), b2 = who(f, "b2-admin");
+    answer_version_t *v = NULL;
+    size_t n = 0;
+    assert_int_equal(store_answer_versions(f->st, &pe, a1, &v, &n), ST_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[0].no, 1);
+    assert_int_equal(v[0].side, SIDE_PARTNER);
+    assert_int_equal(v[0].version, 2);
+    assert_int_equal(v[1].no, 39);
+    assert_int_equal(v[1].side, SIDE_BANK);
+    assert_int_equal(v[1].version, 1);
+    free(v);
+    assert_int_equal(store_answer_versions(f->st, &p2, a1, &v, &n), ST_NOT_FOUND);
+    assert_null(v);
+    assert_int_equal(store_answer_versions(f->st, &b2, a1, &v, &n), ST_NOT_FOUND);
+    assert_int_equal(store_answer_versions(f->st, &pe, 999999, &v, &n), ST_NOT_FOUND);
+}
+
+/* ---- uploads ---------------------------------------------------------- */
+
+static void test_upload(void **state)
+{
+    fx_t *f = *state;
+    actor_t pe = who(f, "p-ed");
+    const char data[] = "PK\x03\x04\0binary\xff\xfe data";
+    char sha[65], sha2[65];
+    assert_int_equal(store_upload_put(f->st, &pe, data, sizeof data, sha), ST_OK);
+    assert_int_equal(strlen(sha), 64);
+    assert_int_equal(store_upload_put(f->st, &pe, data, sizeof data, sha2), ST_OK);
+    assert_string_equal(sha, sha2);
+    char *got = NULL;
+    size_t len = 0;
+    actor_t b2 = who(f, "b2-admin");
+    assert_int_equal(store_upload_get(f->st, &b2, sha, &got, &len), ST_OK);
+    assert_int_equal(len, sizeof data);
+    assert_memory_equal(got, data, len);
+    free(got);
+    assert_int_equal(store_upload_get(f->st, &pe, "0000000000000000000000000000000000000000000000000000000000000000", &got, &len),
+                     ST_NOT_FOUND);
+    assert_int_equal(store_upload_get(f->st, &pe, "../../etc/passwd", &got, &len), ST_NOT_FOUND);
+    assert_int_equal(store_upload_get(f->st, &pe, NULL, &got, &len), ST_NOT_FOUND);
+    assert_null(got);
+    char *big = xcalloc(STORE_UPLOAD_MAX + 1u, 1);
+    assert_int_equal(store_upload_put(f->st, &pe, big, STORE_UPLOAD_MAX + 1u, sha), ST_INVALID);
+    free(big);
+    assert_int_equal(store_upload_put(f->st, &pe, "", 0, sha), ST_OK);
+    assert_int_equal(store_upload_get(f->st, &pe, sha, &got, &len), ST_OK);
+    assert_int_equal(len, 0);
+    free(got);
+    actor_t nobody = { 0 };
+    assert_int_equal(store_upload_put(f->st, &nobody, data, sizeof data, sha), ST_FORBIDDEN);
+}
+
+/* ---- charts ----------------------------------------------------------- */
+
+static int sum(const int *v, size_t n)
+{
+    int s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += v[i];
+    return s;
+}
+
+static void test_chart_widths(void **state)
+{
+    (void)state;
+    int out[8];
+    const int thirds[] = { 1, 1, 1 };
+    chart_widths(thirds, 3, 100, out);
+    assert_int_equal(sum(out, 3), 100);
+    assert_int_equal(out[0], 34);
+    assert_int_equal(out[1], 33);
+    const int zeros[] = { 0, 0 };
+    chart_widths(zeros, 2, 100, out);
+    assert_int_equal(out[0] + out[1], 0);
+    const int gap[] = { 5, 0, 5 };
+    chart_widths(gap, 3, 3, out);
+    assert_int_equal(sum(out, 3), 3);
+    assert_int_equal(out[1], 0);
+    const int neg[] = { -5, 10 };
+    chart_widths(neg, 2, 50, out);
+    assert_int_equal(out[0], 0);
+    assert_int_equal(out[1], 50);
+    const int skew[] = { 1, 1000000, 1 };
+    chart_widths(skew, 3, 160, out);
+    assert_int_equal(sum(out, 3), 160);
+    const int big[] = { 2000000000, 2000000000 };
+    chart_widths(big, 2, 600, out);
+    assert_int_equal(out[0], 300);
+    assert_int_equal(chart_percent(1, 3), 33);
+    assert_int_equal(chart_percent(5, 0), 0);
+    assert_int_equal(chart_percent(7, 5), 100);
+}
+
+static int count(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p++)
+        n++;
+    return n;
+}
+
+static void test_chart_markup(void **state)
+{
+    (void)state;
+    buf_t b = BUF_INIT(1 << 20);
+    html_t h;
+    html_init(&h, &b);
+    chart_seg_t segs[] = { { 3, "s-done", "<b>done</b>" }, { 1, "s-todo", "todo" } };
+    chart_stacked_bar(&h, segs, 2, 160, 12, "a \"label\" <script>");
+    chart_bar_t bars[] = { { "区分<1>", 2, 4 }, { "empty", 0, 0 }, { "over", 9, 3 } };
+    chart_progress_bars(&h, bars, 3, "bars");
+    chart_strip(&h, bars, 3, "strip");
+    assert_false(html_failed(&h));
+    const char *s = buf_str(&b);
+    assert_int_equal(count(s, "<svg "), 3);
+    assert_int_equal(count(s, "</svg>"), 3);
+    assert_int_equal(count(s, "<rect "), count(s, "</rect>"));
+    assert_int_equal(count(s, "<text "), count(s, "</text>"));
+    assert_int_equal(count(s, "<title>"), count(s, "</title>"));
+    assert_non_null(strstr(s, "viewbox=\"0 0 160 12\""));
+    assert_null(strstr(s, "<script"));
+    assert_null(strstr(s, "<b>"));
+    assert_non_null(strstr(s, "&lt;script&gt;"));
+    assert_non_null(strstr(s, "区分&lt;1&gt;"));
+    assert_non_null(strstr(s, "width=\"120\" height=\"12\" class=\"s-done\""));
+    assert_non_null(strstr(s, "100% (9/3)"));
+    buf_free(&b);
+}
+
+#define ALL(setup_fn)                                                                    \
+    {                                                                                    \
+        cmocka_unit_test_setup_teardown(test_dashboard, setup_fn, teardown),             \
+        cmocka_unit_test_setup_teardown(test_dashboard_selection, setup_fn, teardown),   \
+        cmocka_unit_test_setup_teardown(test_answer_versions, setup_fn, teardown),       \
+        cmocka_unit_test_setup_teardown(test_upload, setup_fn, teardown),                \
+    }
+
+int main(void)
+{
+    const struct CMUnitTest pure[] = {
+        cmocka_unit_test(test_chart_widths),
+        cmocka_unit_test(test_chart_markup),
+    };
+    int failed = cmocka_run_group_tests_name("chart", pure, NULL, NULL);
+    const struct CMUnitTest sqlite_tests[] = ALL(setup_sqlite);
+    failed += cmocka_run_group_tests_name("store-summary-sqlite", sqlite_tests, NULL, NULL);
+    const char *pg = getenv("APICHECK_TEST_PG");
+    if (pg && *pg) {
+        const struct CMUnitTest pg_tests[] = ALL(setup_pg);
+        failed += cmocka_run_group_tests_name("store-summary-pg", pg_tests, NULL, NULL);
+    } else {
+        printf("# SKIP store-summary-pg: APICHECK_TEST_PG is not set (tests/run-all starts a server)\n");
+    }
+    return failed;
+}
