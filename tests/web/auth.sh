@@ -324,7 +324,51 @@ if [ -n "$port" ]; then
 else
     notok "serve --demo did not start: $(cat "$T/demo.log")"
 fi
-U="http://127.0.0.1:$(grep -o '://127\.0\.0\.1:[0-9]*' "$T/main.log" | head -1 | sed 's/.*://')"
+port=$(grep -o '://127\.0\.0\.1:[0-9]*' "$T/main.log" | head -1 | sed 's/.*://')
+U_MAIN="http://127.0.0.1:$port"
+U=$U_MAIN
+
+# ---- behind a TLS-terminating proxy (--trusted-proxy) ----------------------------
+
+main_port=$port
+serve_start proxy --db "$DB" --trusted-proxy
+proxy_pid=$pid
+P=$U
+if [ -n "$port" ]; then
+    via() { "${WEB_CURL[@]}" -H 'X-Forwarded-Proto: https' -H "Origin: https://127.0.0.1:$port" "$@"; }
+    is 303 "$(via -D "$T/h" -o /dev/null -w '%{http_code}' -H 'X-Forwarded-For: 203.0.113.7' \
+        --data-urlencode login=pa --data-urlencode password=first-password-1 "$P/login")" \
+        "through the proxy: sign-in over https"
+    tr -d '\r' <"$T/h" | grep -i '^Set-Cookie:' >"$T/sc"
+    contains "$T/sc" "__Host-sid=" "the cookie is __Host-sid under TLS"
+    contains "$T/sc" "; Secure" "… and Secure"
+    contains "$T/h" "Strict-Transport-Security" "HSTS under TLS"
+    is 403 "$("${WEB_CURL[@]}" -o /dev/null -w '%{http_code}' -H 'X-Forwarded-Proto: https' \
+        -H "Origin: http://127.0.0.1:$port" --data-urlencode login=pa \
+        --data-urlencode password=first-password-1 "$P/login")" \
+        "through the proxy an http Origin is another origin"
+    is 403 "$("${WEB_CURL[@]}" -o /dev/null -w '%{http_code}' -H 'X-Forwarded-Proto: https' \
+        -H "Origin: https://127.0.0.1:$main_port" --data-urlencode login=pa \
+        --data-urlencode password=first-password-1 "$U_MAIN/login")" \
+        "without --trusted-proxy X-Forwarded-Proto is ignored"
+    # Throttling by the forwarded address: one address guessing does not
+    # lock out another (unknown logins, so only the address counts).
+    got=no
+    for i in $(seq 1 12); do
+        c=$(via -o "$T/body" -w '%{http_code}' -H 'X-Forwarded-For: 198.51.100.1, 203.0.113.66' \
+            --data-urlencode "login=ghost$i" --data-urlencode password=nothing-at-all "$P/login")
+        if [ "$c" = 429 ]; then got=yes; break; fi
+    done
+    is yes "$got" "one forwarded address is throttled after its failures"
+    is 401 "$(via -o /dev/null -w '%{http_code}' -H 'X-Forwarded-For: 198.51.100.1, 203.0.113.67' \
+        --data-urlencode login=ghost-other --data-urlencode password=nothing-at-all "$P/login")" \
+        "another address is not (the last X-Forwarded-For element counts)"
+    serve_stop "$proxy_pid"
+    clean_exit proxy
+else
+    notok "serve --trusted-proxy did not start: $(cat "$T/proxy.log")"
+fi
+U=$U_MAIN
 
 # ---- throttling (last: the address stays throttled for a while) -----------------
 
