@@ -6,7 +6,7 @@
  * between an import's preview and its confirmation.  See store.h, section
  * "summaries and uploads".
  *
- * Tenant isolation: the summary query filters assessments by the actor's
+ * Tenant isolation: the summary queries filter assessments by the actor's
  * organization in SQL (as store_assessment_list does), and the rows are
  * then attached only to the assessments store_assessment_list returned for
  * the same actor, so nothing outside the actor's tenant is ever counted.
@@ -23,59 +23,141 @@
 
 /* ---- dashboard ---------------------------------------------------------- */
 
-/* One statement, four kinds of grouped rows:
- *   'i' (aid, category, target, -, items, lowest item number)
- *   'a' (aid, category, side, status, answers, -)
- *   'r' (aid, -, evaluation, -, items, -)
- *   'p' (aid, -, -, -, open plans, overdue plans)
- * The items of an assessment are its catalog's, or its bank selection's
- * (chosen catalog items plus the bank's own). */
-static const char SQL_SUMMARY[] =
-    "WITH vis AS ("
-    " SELECT a.id AS aid, a.catalog_id AS cat, a.selection_id AS sel"
-    " FROM assessments a JOIN connections c ON c.id = a.connection_id"
-    " WHERE CAST($1 AS BIGINT) = 1 OR c.bank_id = $2 OR c.partner_id = $2),"
-    " items AS ("
-    " SELECT v.aid AS aid, ci.item_no AS item_no, ci.category AS category, ci.target AS target"
-    " FROM vis v JOIN catalog_items ci ON ci.catalog_id = v.cat"
-    " WHERE v.sel IS NULL OR v.sel = 0"
-    " UNION ALL SELECT v.aid, ci.item_no, ci.category, ci.target"
-    " FROM vis v JOIN selection_catalog_items s ON s.selection_id = v.sel"
-    " JOIN catalog_items ci ON ci.catalog_id = s.catalog_id AND ci.item_no = s.item_no"
-    " UNION ALL SELECT v.aid, si.item_no, si.category, si.target"
-    " FROM vis v JOIN selection_items si ON si.selection_id = v.sel)"
-    " SELECT 'i', aid, category, target, CAST(NULL AS TEXT), count(*), min(item_no)"
-    " FROM items GROUP BY aid, category, target"
-    " UNION ALL SELECT 'a', i.aid, i.category, ans.side, ans.status, count(*), 0"
-    " FROM items i JOIN answers ans ON ans.assessment_id = i.aid AND ans.item_no = i.item_no"
-    " WHERE ans.status IS NOT NULL AND (i.target = 'both' OR i.target = ans.side)"
-    " GROUP BY i.aid, i.category, ans.side, ans.status"
-    " UNION ALL SELECT 'r', i.aid, CAST(NULL AS TEXT), r.evaluation, CAST(NULL AS TEXT),"
-    " count(*), 0"
-    " FROM items i JOIN reviews r ON r.assessment_id = i.aid AND r.item_no = i.item_no"
-    " GROUP BY i.aid, r.evaluation"
-    " UNION ALL SELECT 'p', p.assessment_id, CAST(NULL AS TEXT), CAST(NULL AS TEXT),"
-    " CAST(NULL AS TEXT), count(*),"
-    " sum(CASE WHEN p.due IS NOT NULL AND p.due < $3 THEN 1 ELSE 0 END)"
-    " FROM plans p JOIN vis v ON v.aid = p.assessment_id WHERE p.state = 'open'"
-    " GROUP BY p.assessment_id"
-    " LIMIT 2000000";
+/* The shape of a checklist: its items (by number) with 対象者 and 区分,
+ * and per 区分 the answer slots of each side.  Assessments of one catalog
+ * without a selection share one shape, as do those of one selection
+ * version, so a thousand assessments need only a handful. */
+typedef struct shape_item {
+    int no;
+    target_t target;
+    int cat; /* index into cats */
+} shape_item_t;
 
-static int cmp_id(const void *x, const void *y)
+typedef struct shape {
+    char *catalog_id;
+    int64_t selection_id;
+    shape_item_t *items;
+    size_t nitems;
+    summary_cat_t *cats; /* category names are the shape's; counts are slots */
+    size_t ncats;
+} shape_t;
+
+static void shape_free(shape_t *sh)
 {
-    const assessment_summary_t *a = x, *b = y;
+    free(sh->catalog_id);
+    free(sh->items);
+    for (size_t i = 0; i < sh->ncats; i++)
+        free(sh->cats[i].category);
+    free(sh->cats);
+}
+
+static int cmp_item(const void *x, const void *y)
+{
+    const shape_item_t *a = x, *b = y;
+    return a->no - b->no;
+}
+
+static int shape_load(store_t *st, shape_t *sh)
+{
+    int src = 0;
+    db_stmt_t *s;
+    if (sh->selection_id)
+        s = st_query(st, &src,
+                     "SELECT ci.item_no, ci.target, ci.category"
+                     " FROM selection_catalog_items s JOIN catalog_items ci"
+                     " ON ci.catalog_id = s.catalog_id AND ci.item_no = s.item_no"
+                     " WHERE s.selection_id = $1"
+                     " UNION ALL SELECT item_no, target, category FROM selection_items"
+                     " WHERE selection_id = $1 ORDER BY 1 LIMIT 100000",
+                     "i", sh->selection_id);
+    else
+        s = st_query(st, &src,
+                     "SELECT item_no, target, category FROM catalog_items"
+                     " WHERE catalog_id = $1 ORDER BY item_no LIMIT 100000",
+                     "s", sh->catalog_id);
+    if (!s)
+        return st->last_rc < 0 ? st->last_rc : ST_DB;
+    size_t icap = 0, ccap = 0;
+    for (; src == DB_ROW; src = db_step(s)) {
+        target_t t = target_parse(db_col_text(s, 1));
+        const char *cat = db_col_text(s, 2);
+        if (!t || !cat)
+            continue;
+        size_t c = 0;
+        while (c < sh->ncats && strcmp(sh->cats[c].category, cat) != 0)
+            c++;
+        if (c == sh->ncats) {
+            sh->cats = xgrow(sh->cats, &ccap, sh->ncats + 1, sizeof *sh->cats);
+            memset(&sh->cats[c], 0, sizeof sh->cats[c]);
+            sh->cats[c].category = xstrdup(cat);
+            sh->ncats++;
+        }
+        int no = (int)db_col_int64(s, 0);
+        if (!sh->cats[c].first_no || no < sh->cats[c].first_no)
+            sh->cats[c].first_no = no;
+        for (int sd = SIDE_PARTNER; sd <= SIDE_BANK; sd++)
+            if (side_answers((side_t)sd, t))
+                sh->cats[c].slots[sd]++;
+        sh->items = xgrow(sh->items, &icap, sh->nitems + 1, sizeof *sh->items);
+        sh->items[sh->nitems++] = (shape_item_t){ no, t, (int)c };
+    }
+    db_finalize(s);
+    if (src != DB_DONE)
+        return st_db_fail(st, src);
+    qsort(sh->items, sh->nitems, sizeof *sh->items, cmp_item);
+    return ST_OK;
+}
+
+static const shape_item_t *shape_find(const shape_t *sh, int no)
+{
+    shape_item_t key = { no, 0, 0 };
+    return bsearch(&key, sh->items, sh->nitems, sizeof *sh->items, cmp_item);
+}
+
+/* Tenant filter shared by the queries below: $1 operator flag, $2 the
+ * actor's organization. */
+#define VISIBLE                                                                           \
+    " JOIN assessments a ON a.id = x.assessment_id"                                       \
+    " JOIN connections c ON c.id = a.connection_id"                                       \
+    " WHERE (CAST($1 AS BIGINT) = 1 OR c.bank_id = $2 OR c.partner_id = $2)"
+
+/* Every answer with a status (one row each: grouping by 区分 in SQL costs
+ * more than reading the rows), evaluations and open plans per assessment. */
+static const char SQL_ANSWERS[] =
+    "SELECT x.assessment_id, x.item_no, x.side, x.status FROM answers x" VISIBLE
+    " AND x.status IS NOT NULL LIMIT 10000000";
+static const char SQL_REVIEWS[] =
+    "SELECT x.assessment_id, x.evaluation, count(*) FROM reviews x" VISIBLE
+    " GROUP BY x.assessment_id, x.evaluation LIMIT 10000000";
+static const char SQL_PLANS[] =
+    "SELECT x.assessment_id, count(*),"
+    " sum(CASE WHEN x.due IS NOT NULL AND x.due < $3 THEN 1 ELSE 0 END)"
+    " FROM plans x" VISIBLE " AND x.state = 'open' GROUP BY x.assessment_id LIMIT 10000000";
+
+typedef struct dash {
+    assessment_summary_t *v;
+    size_t n;
+    assessment_summary_t **idx; /* by id */
+    shape_t *shapes;
+    size_t nshapes;
+    size_t *shape_of;           /* per v[i] */
+} dash_t;
+
+static int cmp_ptr_id(const void *x, const void *y)
+{
+    const assessment_summary_t *a = *(const assessment_summary_t *const *)x;
+    const assessment_summary_t *b = *(const assessment_summary_t *const *)y;
     return a->a.id < b->a.id ? -1 : a->a.id > b->a.id;
 }
 
-/* The summary of assessment id in the id-sorted index, or NULL. */
-static assessment_summary_t *find(assessment_summary_t **idx, size_t n, int64_t id)
+static assessment_summary_t *dash_find(const dash_t *d, int64_t id)
 {
-    size_t lo = 0, hi = n;
+    size_t lo = 0, hi = d->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (idx[mid]->a.id == id)
-            return idx[mid];
-        if (idx[mid]->a.id < id)
+        if (d->idx[mid]->a.id == id)
+            return d->idx[mid];
+        if (d->idx[mid]->a.id < id)
             lo = mid + 1;
         else
             hi = mid;
@@ -83,24 +165,10 @@ static assessment_summary_t *find(assessment_summary_t **idx, size_t n, int64_t 
     return NULL;
 }
 
-static int cmp_ptr_id(const void *x, const void *y)
+static int count_of(db_stmt_t *s, int col)
 {
-    return cmp_id(*(const assessment_summary_t *const *)x,
-                  *(const assessment_summary_t *const *)y);
-}
-
-/* The category's entry, added when new. */
-static summary_cat_t *cat_of(assessment_summary_t *s, const char *name, size_t *cap)
-{
-    for (size_t i = 0; i < s->ncats; i++)
-        if (strcmp(s->cats[i].category, name) == 0)
-            return &s->cats[i];
-    s->cats = xgrow(s->cats, cap, s->ncats + 1, sizeof *s->cats);
-    summary_cat_t *c = &s->cats[s->ncats++];
-    memset(c, 0, sizeof *c);
-    c->category = xstrdup(name);
-    c->first_no = 0;
-    return c;
+    int64_t v = db_col_int64(s, col);
+    return v < 0 ? 0 : v > 1000000000 ? 1000000000 : (int)v;
 }
 
 static int cmp_cat(const void *x, const void *y)
@@ -109,10 +177,51 @@ static int cmp_cat(const void *x, const void *y)
     return a->first_no - b->first_no;
 }
 
-static int count_of(db_stmt_t *s, int col)
+/* Run one of the queries above and hand each row to fn. */
+static int dash_rows(store_t *st, const actor_t *a, const char *sql, const char *today,
+                     dash_t *d, void (*fn)(dash_t *, assessment_summary_t *, db_stmt_t *))
 {
-    int64_t v = db_col_int64(s, col);
-    return v < 0 ? 0 : v > 1000000000 ? 1000000000 : (int)v;
+    int src = 0;
+    db_stmt_t *s = today ? st_query(st, &src, sql, "nis", a->operator_ ? 1 : 0, a->org_id, today)
+                         : st_query(st, &src, sql, "ni", a->operator_ ? 1 : 0, a->org_id);
+    if (!s)
+        return st->last_rc < 0 ? st->last_rc : ST_DB;
+    for (; src == DB_ROW; src = db_step(s)) {
+        assessment_summary_t *x = dash_find(d, db_col_int64(s, 0));
+        if (x)
+            fn(d, x, s);
+    }
+    db_finalize(s);
+    return src == DB_DONE ? ST_OK : st_db_fail(st, src);
+}
+
+static void on_answer(dash_t *d, assessment_summary_t *x, db_stmt_t *s)
+{
+    const shape_t *sh = &d->shapes[d->shape_of[x - d->v]];
+    const shape_item_t *it = shape_find(sh, (int)db_col_int64(s, 1));
+    side_t sd;
+    status_t stt;
+    if (!it || side_parse(db_col_text(s, 2), &sd) != 0 ||
+        status_parse(db_col_text(s, 3), &stt) != 0 || stt == STATUS_UNSET ||
+        !side_answers(sd, it->target))
+        return;
+    x->cats[it->cat].answered[sd]++;
+    x->status[sd][stt]++;
+}
+
+static void on_review(dash_t *d, assessment_summary_t *x, db_stmt_t *s)
+{
+    (void)d;
+    evaluation_t e;
+    if (evaluation_parse(db_col_text(s, 1), &e) == 0 && e != EVAL_UNRATED)
+        x->eval[e] += count_of(s, 2);
+}
+
+static void on_plan(dash_t *d, assessment_summary_t *x, db_stmt_t *s)
+{
+    (void)d;
+    x->plans_open += count_of(s, 1);
+    x->plans_overdue += count_of(s, 2);
 }
 
 int store_dashboard(store_t *st, const actor_t *a, const char *today,
@@ -127,86 +236,54 @@ int store_dashboard(store_t *st, const actor_t *a, const char *today,
     int rc = store_assessment_list(st, a, &list, &nl);
     if (rc)
         return rc;
-    assessment_summary_t *v = xcalloc(nl ? nl : 1, sizeof *v);
-    assessment_summary_t **idx = xcalloc(nl ? nl : 1, sizeof *idx);
-    size_t *caps = xcalloc(nl ? nl : 1, sizeof *caps);
+    dash_t d = { 0 };
+    d.n = nl;
+    d.v = xcalloc(nl ? nl : 1, sizeof *d.v);
+    d.idx = xcalloc(nl ? nl : 1, sizeof *d.idx);
+    d.shape_of = xcalloc(nl ? nl : 1, sizeof *d.shape_of);
+    size_t shcap = 0;
     for (size_t i = 0; i < nl; i++) {
-        v[i].a = list[i]; /* the strings move */
-        idx[i] = &v[i];
+        d.v[i].a = list[i]; /* the strings move */
+        d.idx[i] = &d.v[i];
+        size_t k = 0;
+        while (k < d.nshapes && !(d.shapes[k].selection_id == list[i].selection_id &&
+                                  strcmp(d.shapes[k].catalog_id, list[i].catalog_id) == 0))
+            k++;
+        if (k == d.nshapes) {
+            d.shapes = xgrow(d.shapes, &shcap, d.nshapes + 1, sizeof *d.shapes);
+            memset(&d.shapes[k], 0, sizeof d.shapes[k]);
+            d.shapes[k].catalog_id = xstrdup(list[i].catalog_id);
+            d.shapes[k].selection_id = list[i].selection_id;
+            d.nshapes++;
+            if (!rc)
+                rc = shape_load(st, &d.shapes[k]);
+        }
+        d.shape_of[i] = k;
     }
     free(list);
-    qsort(idx, nl, sizeof *idx, cmp_ptr_id);
-
-    int src = 0;
-    db_stmt_t *s = nl ? st_query(st, &src, SQL_SUMMARY, "nis", a->operator_ ? 1 : 0,
-                                 a->org_id, today)
-                      : NULL;
-    if (nl && !s) {
-        rc = st->last_rc < 0 ? st->last_rc : ST_DB;
-        goto fail;
-    }
-    for (; s && src == DB_ROW; src = db_step(s)) {
-        const char *kind = db_col_text(s, 0);
-        assessment_summary_t *x = find(idx, nl, db_col_int64(s, 1));
-        if (!kind || !x)
-            continue;
-        const char *cat = db_col_text(s, 2);
-        const char *k1 = db_col_text(s, 3);
-        const char *k2 = db_col_text(s, 4);
-        int cnt = count_of(s, 5);
-        switch (kind[0]) {
-        case 'i': {
-            target_t t = target_parse(k1);
-            if (!t || !cat)
-                break;
-            size_t ci = (size_t)(x - v);
-            summary_cat_t *c = cat_of(x, cat, &caps[ci]);
-            int first = count_of(s, 6);
-            if (!c->first_no || first < c->first_no)
-                c->first_no = first;
-            x->items += cnt;
+    /* Every assessment starts from its shape: slots per 区分 and side. */
+    for (size_t i = 0; !rc && i < nl; i++) {
+        const shape_t *sh = &d.shapes[d.shape_of[i]];
+        assessment_summary_t *x = &d.v[i];
+        x->items = (int)sh->nitems;
+        x->ncats = sh->ncats;
+        x->cats = xcalloc(sh->ncats ? sh->ncats : 1, sizeof *x->cats);
+        for (size_t c = 0; c < sh->ncats; c++) {
+            x->cats[c] = sh->cats[c];
+            x->cats[c].category = xstrdup(sh->cats[c].category);
             for (int sd = SIDE_PARTNER; sd <= SIDE_BANK; sd++)
-                if (side_answers((side_t)sd, t)) {
-                    c->slots[sd] += cnt;
-                    x->slots[sd] += cnt;
-                }
-            break;
-        }
-        case 'a': {
-            side_t sd;
-            status_t stt;
-            if (!cat || side_parse(k1, &sd) != 0 || status_parse(k2, &stt) != 0 ||
-                stt == STATUS_UNSET)
-                break;
-            size_t ci = (size_t)(x - v);
-            summary_cat_t *c = cat_of(x, cat, &caps[ci]);
-            c->answered[sd] += cnt;
-            x->status[sd][stt] += cnt;
-            break;
-        }
-        case 'r': {
-            evaluation_t e;
-            if (evaluation_parse(k1, &e) == 0 && e != EVAL_UNRATED)
-                x->eval[e] += cnt;
-            break;
-        }
-        case 'p':
-            x->plans_open += cnt;
-            x->plans_overdue += count_of(s, 6);
-            break;
-        default:
-            break;
+                x->slots[sd] += sh->cats[c].slots[sd];
         }
     }
-    if (s) {
-        db_finalize(s);
-        if (src != DB_DONE) {
-            rc = st_db_fail(st, src);
-            goto fail;
-        }
-    }
-    for (size_t i = 0; i < nl; i++) {
-        assessment_summary_t *x = &v[i];
+    qsort(d.idx, nl, sizeof *d.idx, cmp_ptr_id);
+    if (!rc && nl)
+        rc = dash_rows(st, a, SQL_ANSWERS, NULL, &d, on_answer);
+    if (!rc && nl)
+        rc = dash_rows(st, a, SQL_REVIEWS, NULL, &d, on_review);
+    if (!rc && nl)
+        rc = dash_rows(st, a, SQL_PLANS, today, &d, on_plan);
+    for (size_t i = 0; !rc && i < nl; i++) {
+        assessment_summary_t *x = &d.v[i];
         for (int sd = SIDE_PARTNER; sd <= SIDE_BANK; sd++) {
             int answered = 0;
             for (int k = STATUS_DONE; k <= STATUS_NA; k++)
@@ -218,16 +295,18 @@ int store_dashboard(store_t *st, const actor_t *a, const char *today,
         if (x->ncats > 1)
             qsort(x->cats, x->ncats, sizeof *x->cats, cmp_cat);
     }
-    free(idx);
-    free(caps);
-    *out = v;
+    for (size_t k = 0; k < d.nshapes; k++)
+        shape_free(&d.shapes[k]);
+    free(d.shapes);
+    free(d.shape_of);
+    free(d.idx);
+    if (rc) {
+        assessment_summary_list_free(d.v, nl);
+        return rc;
+    }
+    *out = d.v;
     *n = nl;
     return ST_OK;
-fail:
-    free(idx);
-    free(caps);
-    assessment_summary_list_free(v, nl);
-    return rc;
 }
 
 void assessment_summary_list_free(assessment_summary_t *v, size_t n)
