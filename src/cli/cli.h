@@ -169,6 +169,7 @@ int cmd_plans(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
+int cmd_token(int argc, char **argv);
 
 /* getopt_long wrapper state reset + the message for an unknown option or a
  * missing argument (call on '?' or ':'); returns EXIT_USAGE. */

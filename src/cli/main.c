@@ -21,7 +21,7 @@ static const struct {
     { "assessment", cmd_assessment }, { "plans", cmd_plans },
     { "plan", cmd_plan },             { "audit", cmd_audit },
     { "backup", cmd_backup },
-    { "serve", cmd_serve },
+    { "serve", cmd_serve },           { "token", cmd_token },
 };
 
 static const char help_ja[] =

@@ -7,10 +7,13 @@
 
 extern const char web_static_app_css[], web_static_app_css_end[];
 extern const char web_static_app_js[], web_static_app_js_end[];
+extern const char web_static_openapi_yaml[], web_static_openapi_yaml_end[];
 
 static web_asset_t assets[] = {
     { "app.css", "text/css; charset=utf-8", NULL, 0, "" },
     { "app.js", "text/javascript; charset=utf-8", NULL, 0, "" },
+    /* The API description (docs/openapi.yaml), also at /api/v1/openapi.yaml. */
+    { "openapi.yaml", "application/yaml; charset=utf-8", NULL, 0, "" },
 };
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -32,6 +35,8 @@ static void init(void)
     assets[0].len = (size_t)(web_static_app_css_end - web_static_app_css);
     assets[1].data = web_static_app_js;
     assets[1].len = (size_t)(web_static_app_js_end - web_static_app_js);
+    assets[2].data = web_static_openapi_yaml;
+    assets[2].len = (size_t)(web_static_openapi_yaml_end - web_static_openapi_yaml);
     for (size_t i = 0; i < sizeof assets / sizeof assets[0]; i++)
         snprintf(assets[i].etag, sizeof assets[i].etag, "\"%016llx\"",
                  (unsigned long long)fnv1a(assets[i].data, assets[i].len));

@@ -6,6 +6,8 @@
     .global web_static_app_css_end
     .global web_static_app_js
     .global web_static_app_js_end
+    .global web_static_openapi_yaml
+    .global web_static_openapi_yaml_end
     .balign 16
 web_static_app_css:
     .incbin "src/web/static/app.css"
@@ -15,5 +17,10 @@ web_static_app_css_end:
 web_static_app_js:
     .incbin "src/web/static/app.js"
 web_static_app_js_end:
+    .byte 0
+    .balign 16
+web_static_openapi_yaml:
+    .incbin "docs/openapi.yaml"
+web_static_openapi_yaml_end:
     .byte 0
     .section .note.GNU-stack,"",@progbits
