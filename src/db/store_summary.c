@@ -186,8 +186,12 @@ static int dash_rows(store_t *st, const actor_t *a, const char *sql, const char 
                          : st_query(st, &src, sql, "ni", a->operator_ ? 1 : 0, a->org_id);
     if (!s)
         return st->last_rc < 0 ? st->last_rc : ST_DB;
+    assessment_summary_t *x = NULL;
     for (; src == DB_ROW; src = db_step(s)) {
-        assessment_summary_t *x = dash_find(d, db_col_int64(s, 0));
+        /* Rows mostly come grouped by assessment: keep the last one. */
+        int64_t id = db_col_int64(s, 0);
+        if (!x || x->a.id != id)
+            x = dash_find(d, id);
         if (x)
             fn(d, x, s);
     }
@@ -195,16 +199,35 @@ static int dash_rows(store_t *st, const actor_t *a, const char *sql, const char 
     return src == DB_DONE ? ST_OK : st_db_fail(st, src);
 }
 
+/* The schema's codes (CHECK constraints: partner/bank, done/partial/todo/na)
+ * told apart by their first letter: this runs once per answer. */
+static int side_of_code(const char *c)
+{
+    return !c ? -1 : c[0] == 'p' ? SIDE_PARTNER : c[0] == 'b' ? SIDE_BANK : -1;
+}
+
+static status_t status_of_code(const char *c)
+{
+    if (!c)
+        return STATUS_UNSET;
+    switch (c[0]) {
+    case 'd': return STATUS_DONE;
+    case 'p': return STATUS_PARTIAL;
+    case 't': return STATUS_TODO;
+    case 'n': return STATUS_NA;
+    default: return STATUS_UNSET;
+    }
+}
+
 static void on_answer(dash_t *d, assessment_summary_t *x, db_stmt_t *s)
 {
     const shape_t *sh = &d->shapes[d->shape_of[x - d->v]];
     const shape_item_t *it = shape_find(sh, (int)db_col_int64(s, 1));
-    side_t sd;
-    status_t stt;
-    if (!it || side_parse(db_col_text(s, 2), &sd) != 0 ||
-        status_parse(db_col_text(s, 3), &stt) != 0 || stt == STATUS_UNSET ||
-        !side_answers(sd, it->target))
+    int side = side_of_code(db_col_text(s, 2));
+    status_t stt = status_of_code(db_col_text(s, 3));
+    if (!it || side < 0 || stt == STATUS_UNSET || !side_answers((side_t)side, it->target))
         return;
+    side_t sd = (side_t)side;
     x->cats[it->cat].answered[sd]++;
     x->status[sd][stt]++;
 }
