@@ -275,6 +275,15 @@ is 200 "$(post "$T/pa" /admin/users login=pv "org_id=$partner" role=viewer \
 is 0 "$(sqlite3 "$DB" "SELECT count(*) FROM users WHERE login = 'intruder'")" "nobody was added elsewhere"
 is 303 "$(sign_in "$T/pe" pe first-password-1)" "a partner editor signs in"
 is 403 "$(page "$T/pe" /admin)" "a partner editor has no /admin"
+ba_hash=$(sqlite3 "$DB" "SELECT pw_hash FROM users WHERE login = 'ba'")
+is 404 "$(post "$T/pa" /admin/users/password login=ba password=taken-over-123)" \
+    "a partner admin cannot reset a bank user's password (404)"
+is 200 "$(post "$T/pa" /admin/users/password login=pe password=second-password-1)" \
+    "it resets its own editor's password"
+is 303 "$(page "$T/pe" /account)" "which ends the editor's sessions"
+is 303 "$(sign_in "$T/pe" pe second-password-1)" "the editor signs in with the new one"
+is "$ba_hash" "$(sqlite3 "$DB" "SELECT pw_hash FROM users WHERE login = 'ba'")" \
+    "the bank user's password is unchanged"
 
 # the bank admin manages its connections and opens an assessment
 is 303 "$(sign_in "$T/ba" ba first-password-1)" "the bank admin signs in"

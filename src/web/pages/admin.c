@@ -255,6 +255,22 @@ static void section_users(web_ctx_t *c, html_t *h, org_t *orgs, size_t norgs)
         html_close(h, "tbody");
         html_close(h, "table");
     }
+    if (n > 0) {
+        html_el(h, "h3", web_tr(c, "パスワードを再設定", "Reset a password"));
+        form_open(c, h, "/admin/users/password", false);
+        label_for(h, "adm-reset-login", web_tr(c, "利用者", "User"));
+        html_open(h, "select", "id", "adm-reset-login", "name", "login", NULL);
+        for (size_t i = 0; i < n; i++)
+            if (us[i].id != c->actor.user_id)
+                option(h, us[i].login, us[i].login, false);
+        html_close(h, "select");
+        text_input(h, web_tr(c, "新しい初期パスワード (10 文字以上。その利用者のログインはすべて終了します)",
+                             "New first password (10 characters or more; signs that user out "
+                             "everywhere)"),
+                   "password", "password", NULL, true);
+        submit(h, web_tr(c, "再設定", "Reset"));
+        html_close(h, "form");
+    }
     user_list_free(us, n);
     html_el(h, "h3", web_tr(c, "利用者を登録", "Add a user"));
     form_open(c, h, "/admin/users", false);
@@ -666,6 +682,41 @@ static int post_user(const http_req_t *req, http_resp_t *resp, const route_param
     return after(c, rc, web_tr(c, "利用者を登録しました", "The user was added"));
 }
 
+/* POST /admin/users/password — login, password: an operator or the
+ * user's organization admin gives a new first password; the user's
+ * sessions end. */
+static int post_user_password(const http_req_t *req, http_resp_t *resp, const route_params_t *p,
+                              void *ctxp)
+{
+    (void)resp;
+    (void)p;
+    web_ctx_t *c = ctxp;
+    if (!admin_allowed(c) || (!is_operator(c) && !is_org_admin(c)))
+        return 403;
+    const char *login = http_form(req, "login");
+    const char *pw = http_form(req, "password");
+    if (!login || !*login || !pw || strlen(pw) < 10)
+        return refuse(c, 400, "利用者と 10 文字以上のパスワードを指定してください",
+                      "choose a user and a password of 10 characters or more");
+    /* The user must be one the actor may list: anyone else looks missing. */
+    user_t *us = NULL;
+    size_t n = 0;
+    int64_t uid = 0;
+    if (store_user_list(c->st, &c->actor, &us, &n) == ST_OK)
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(us[i].login, login) == 0)
+                uid = us[i].id;
+    user_list_free(us, n);
+    if (!uid)
+        return refuse(c, 404, "その利用者はいません", "no such user");
+    web_app_login_enter(c->app);
+    int rc = store_user_set_password(c->st, &c->actor, login, pw);
+    web_app_login_leave(c->app);
+    if (rc == ST_OK && uid != c->actor.user_id)
+        rc = store_session_end_user(c->st, uid, NULL);
+    return after(c, rc, web_tr(c, "パスワードを再設定しました", "The password was reset"));
+}
+
 /* POST /admin/connections — bank_id, partner_id, scope. */
 static int post_connection(const http_req_t *req, http_resp_t *resp, const route_params_t *p,
                            void *ctxp)
@@ -822,6 +873,7 @@ const route_t web_admin_routes[] = {
     { HTTP_GET, "/admin", page_admin, 0, 0 },
     { HTTP_POST, "/admin/orgs", post_org, ROUTE_CHANGES_STATE, 0 },
     { HTTP_POST, "/admin/users", post_user, ROUTE_CHANGES_STATE, 0 },
+    { HTTP_POST, "/admin/users/password", post_user_password, ROUTE_CHANGES_STATE, 0 },
     { HTTP_POST, "/admin/connections", post_connection, ROUTE_CHANGES_STATE, 0 },
     { HTTP_POST, "/admin/connections/{id:int}/state", post_connection_state, ROUTE_CHANGES_STATE,
       0 },
