@@ -23,7 +23,7 @@
 // directory), TAP_START (number of TAP lines already printed, default 0).
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -47,6 +47,10 @@ const SHOTS = env.SCREENSHOT_DIR || 'build/screenshots';
 const WORK = env.WORK_DIR || mkdtempSync(join(tmpdir(), 'apicheck-e2e-'));
 const ACTION_MS = 15000;
 mkdirSync(SHOTS, { recursive: true });
+// No stale picture from an earlier run left beside this run's.
+for (const f of readdirSync(SHOTS)) {
+  if (/^(dashboard|assessment)-.*\.png$/.test(f)) rmSync(join(SHOTS, f));
+}
 
 // The flags that keep Chromium off the network and working as root here;
 // playwright gives it a fresh, empty --user-data-dir of its own.
@@ -511,6 +515,22 @@ async function round(browser, { lang, id }) {
         check(json.includes(t.current(items[0])), `… and the text of item ${items[0]}`);
       }, { essential: false });
   }
+
+  await step(`${lang}: the bank's CSV (UTF-8 and Shift_JIS) and JSON downloads hold the partner's answers`,
+    ['GET /assessments/{id}'], async () => {
+      await open(bp, A);
+      for (const [suffix, enc] of [['/export/csv', 'utf-8'], ['/export/csv?encoding=cp932', 'shift_jis'],
+        ['/export/json', 'utf-8']]) {
+        const link = bp.locator(`a[href="${A}${suffix}"]`);
+        check((await link.count()) >= 1, `the page links to ${A}${suffix}`);
+        const r = await bctx.request.get(BASE + A + suffix, { timeout: ACTION_MS });
+        check(r.status() === 200, `GET ${suffix}: HTTP ${r.status()}`);
+        const body = await r.body();
+        const text = new TextDecoder(enc).decode(body);
+        check(text.includes(t.fixed(back)), `${suffix} (${enc}) holds the fixed text of item ${back}`);
+        if (suffix === '/export/json') JSON.parse(text);
+      }
+    }, { essential: false });
 
   for (const [who, page] of [['partner', pp], ['bank', bp]]) {
     await step(`${lang}: the ${who} signs out with the header button`, ['POST /logout'], async () => {
