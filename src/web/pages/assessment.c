@@ -407,7 +407,9 @@ static void filter_form(web_ctx_t *c, html_t *h, const assessment_t *x, const ca
     html_close(h, "form");
 }
 
-/* The references of an item: source, clause, title, point. */
+/* The references of an item as the seed's 関連規定 / 関連規定箇所 read:
+ * one line per source and report section, FISC clauses joined by "、", a
+ * section with its title and its lettered points joined by "、". */
 static void refs_view(web_ctx_t *c, html_t *h, const item_t *it)
 {
     if (!it->nrefs)
@@ -415,30 +417,53 @@ static void refs_view(web_ctx_t *c, html_t *h, const item_t *it)
     html_open(h, "div", "class", "refs", NULL);
     html_el(h, "h4", web_tr(c, "関連規定 / 関連規定箇所", "References"));
     html_open(h, "ul", NULL);
-    for (size_t i = 0; i < it->nrefs; i++) {
+    for (size_t i = 0; i < it->nrefs;) {
         const ref_t *r = &it->refs[i];
-        const char *title = r->title;
-        if (!title && ref_is_section(r->clause))
-            title = reference_section_title(r->clause);
+        bool section = ref_is_section(r->clause);
         html_open(h, "li", NULL);
         html_open(h, "span", "class", "ref-source", NULL);
         html_txt(h, r->source);
         html_close(h, "span");
         html_txt(h, " ");
-        html_open(h, "span", "class", "ref-clause", NULL);
-        html_txt(h, r->clause);
-        html_close(h, "span");
-        if (title) {
-            html_txt(h, " ");
-            html_open(h, "span", "class", "ref-title", NULL);
-            html_txt(h, title);
+        if (!section) {
+            /* FISC clauses of this run. */
+            size_t k = i;
+            for (; k < it->nrefs && strcmp(it->refs[k].source, r->source) == 0 &&
+                   !ref_is_section(it->refs[k].clause);
+                 k++) {
+                if (k > i)
+                    html_txt(h, "、");
+                html_open(h, "span", "class", "ref-clause", NULL);
+                html_txt(h, it->refs[k].clause);
+                html_close(h, "span");
+            }
+            i = k;
+        } else {
+            const char *title = r->title ? r->title : reference_section_title(r->clause);
+            html_open(h, "span", "class", "ref-clause", NULL);
+            html_txt(h, r->clause);
             html_close(h, "span");
-        }
-        if (r->point) {
-            html_txt(h, " ");
-            html_open(h, "span", "class", "ref-point", NULL);
-            html_txt(h, r->point);
-            html_close(h, "span");
+            if (title) {
+                html_txt(h, " ");
+                html_open(h, "span", "class", "ref-title", NULL);
+                html_txt(h, title);
+                html_close(h, "span");
+            }
+            /* The lettered points of this section. */
+            size_t k = i;
+            bool first = true;
+            for (; k < it->nrefs && strcmp(it->refs[k].source, r->source) == 0 &&
+                   strcmp(it->refs[k].clause, r->clause) == 0;
+                 k++) {
+                if (!it->refs[k].point)
+                    continue;
+                html_txt(h, first ? " " : "、");
+                first = false;
+                html_open(h, "span", "class", "ref-point", NULL);
+                html_txt(h, it->refs[k].point);
+                html_close(h, "span");
+            }
+            i = k;
         }
         html_close(h, "li");
     }

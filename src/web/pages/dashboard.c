@@ -212,7 +212,9 @@ static int page_dashboard(const http_req_t *req, http_resp_t *resp, const route_
     if (rc)
         return web_status(rc);
     bool partner = !c->actor.operator_ && c->actor.org_kind == ORG_PARTNER;
-    int side = partner ? SIDE_PARTNER : SIDE_PARTNER; /* the partner's answers in both views */
+    /* Both views follow the partner's answers: what the bank waits for,
+     * what the partner has to do. */
+    const int side = SIDE_PARTNER;
     long page = 1;
     const char *pg = http_param(req, "page");
     if (pg && *pg) {
@@ -278,8 +280,7 @@ static int page_dashboard(const http_req_t *req, http_resp_t *resp, const route_
                 html_txt(&h, x->round);
                 html_txt(&h, " — ");
                 html_txt(&h, asm_state_label(c, x->state));
-                html_txt(&h, ", ");
-                html_txt(&h, web_tr(c, "期限 ", "due "));
+                html_txt(&h, web_tr(c, "、期限 ", ", due "));
                 html_txt(&h, x->due ? x->due : "—");
                 html_txtf(&h, web_tr(c, "、未回答 %d", ", %d unanswered"),
                           v[i].status[SIDE_PARTNER][STATUS_UNSET]);
