@@ -391,6 +391,40 @@ async function round(browser, { lang, id }) {
       await shot(pp, `assessment-partner${sfx}.png`, lang === 'ja');
     });
 
+  if (lang === 'ja') {
+    await step(`${lang}: a save from a stale second tab shows the conflict, then saves on top`,
+      ['GET /assessments/{id}', 'POST answers'], async () => {
+        const no = items[0];
+        const tab2 = await pctx.newPage();
+        watch(tab2, 'partner tab 2');
+        try {
+          await open(tab2, A);
+          await open(pp, A);
+          await answerForm(pp, no).locator('[name="note"]').fill('一つ目のタブの備考');
+          await submitVia(pp, answerForm(pp, no).locator('button[name="save"]'), `save item ${no}`);
+          await answerForm(tab2, no).locator('[name="note"]').fill('二つ目のタブの備考');
+          const nav = tab2.waitForNavigation({ timeout: ACTION_MS });
+          await answerForm(tab2, no).locator('button[name="save"]').click();
+          const resp = await nav;
+          check(resp && resp.status() === 409, `the stale save answers 409 (got ${resp && resp.status()})`);
+          const body = await tab2.locator('main').innerText();
+          check(body.includes('一つ目のタブの備考') && body.includes('二つ目のタブの備考'),
+            'the conflict page shows the stored value and the input side by side');
+          await shot(tab2, 'assessment-conflict.png', false);
+          await open(pp, A);
+          check((await answerForm(pp, no).locator('[name="note"]').inputValue()) === '一つ目のタブの備考',
+            'the stale save wrote nothing');
+          const again = tab2.locator('form.answer-form button[name="save"]');
+          check((await again.count()) === 1, 'the conflict page offers to save on top of the current version');
+          await submitVia(tab2, again, 'save on top');
+          check((await answerForm(tab2, no).locator('[name="note"]').inputValue()) === '二つ目のタブの備考',
+            'saved on top of the current version');
+        } finally {
+          await tab2.close();
+        }
+      }, { essential: false });
+  }
+
   await step(`${lang}: the partner submits`, ['POST /assessments/{id}/submit'], async () => {
     const btn = await stepButton(pp, 'submit');
     check((await btn.count()) === 1, 'a submit button is shown to the partner');
