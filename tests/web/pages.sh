@@ -116,7 +116,7 @@ version() {
         sed 's/.*value="//; s/"$//'
 }
 
-for u in b_editor b_reviewer b_viewer p_editor p_viewer x_bank x_partner; do
+for u in root b_editor b_reviewer b_viewer p_editor p_viewer x_bank x_partner; do
     got=$("${C[@]}" -c "$T/$u.jar" -o /dev/null -w '%{http_code}' --data-urlencode "login=$u" \
         --data-urlencode "password=$PW" --data-urlencode "next=/" "$U/login")
     status_is 303 "$u signs in" "$got"
@@ -132,6 +132,11 @@ for u in b_editor b_reviewer b_viewer p_editor p_viewer; do
         status_is 200 "$u: GET $path" "$(get "$u" "$path")"
     done
 done
+for path in / /plans /assessments "${PAGES[@]}"; do
+    status_is 200 "the operator: GET $path" "$(get root "$path")"
+done
+get root "/assessments/$A1" >/dev/null
+lacks "$T/body" 'class="answer-form"' "the operator answers for nobody"
 status_is 200 "the partner editor gets the import form" "$(get p_editor "/assessments/$A1/import")"
 status_is 403 "a viewer may not import" "$(get p_viewer "/assessments/$A1/import")"
 for u in x_bank x_partner; do
@@ -323,6 +328,13 @@ fi
 get p_viewer "/assessments/$A1/export/json?side=bank" >/dev/null
 lacks "$T/body" "上書きしようとした" "a one-side export lacks the other side"
 contains "$T/body" "API ゲートウェイで認可" "… and holds its own"
+V=$(version p_editor "$A1" 4 partner)
+post p_editor "/assessments/$A1/items/4/answers/partner" status=done "current=絵文字 😀 は CP932 にない" "version=$V" >/dev/null
+status_is 422 "a CP932 export of text CP932 cannot hold is refused" \
+    "$(get p_viewer "/assessments/$A1/export/csv?encoding=cp932")"
+contains "$T/body" "CP932" "… saying why"
+V=$(version p_editor "$A1" 4 partner)
+post p_editor "/assessments/$A1/items/4/answers/partner" status=done current=絵文字なし "version=$V" >/dev/null
 status_is 404 "an unknown format" "$(get p_viewer "/assessments/$A1/export/pdf")"
 status_is 400 "an unknown encoding" "$(get p_viewer "/assessments/$A1/export/csv?encoding=latin1")"
 
@@ -344,6 +356,9 @@ LOC=$(tr -d '\r' <"$T/head" | sed -n 's/^[Ll]ocation: //p')
 get p_viewer "$LOC" >/dev/null
 contains "$T/body" "取り込みで直した文" "the import was applied"
 contains "$T/body" "1 件の回答を取り込みました" "… and says how many"
+get p_viewer "/assessments/$A1/items/1/history" >/dev/null
+contains "$T/body" 'data-action="assessment.import"' "the item's history shows the import"
+contains "$T/body" "取り込みで直した文" "… with the imported value"
 status_is 400 "apply with an unknown upload" "$(post p_editor "/assessments/$A1/import/apply" \
     sha256=0000000000000000000000000000000000000000000000000000000000000000 name=x.json)"
 status_is 200 "the XLSX download uploads back" "$(upload p_editor "/assessments/$A1/import" "$T/a.xlsx")"
