@@ -428,6 +428,16 @@ contains "$T/body" "差戻し" "… with the state"
 contains "$T/body" "2020-06-30" "… the due date"
 contains "$T/body" "期限超過" "… overdue"
 contains "$T/body" 'class="chart strip"' "… and progress per 区分"
+get b_reviewer "/?state=draft" >/dev/null
+contains "$T/body" ">2024年度<" "?state=draft lists the draft"
+lacks "$T/body" ">2025年度<" "… not the returned one"
+get b_reviewer "/?state=returned" >/dev/null
+contains "$T/body" ">2025年度<" "?state=returned lists the returned one"
+get b_reviewer "/?state=bogus&page=99" >/dev/null
+contains "$T/body" ">2024年度<" "an unknown state or page shows everything from the start"
+get root / >/dev/null
+contains "$T/body" "銀行ごと" "the operator gets a summary per bank"
+contains "$T/body" "北の銀行" "… of every bank"
 get p_editor / >/dev/null
 contains "$T/body" "みずなみ銀行" "the partner sees the bank's request"
 contains "$T/body" "due-list" "… and what is due"

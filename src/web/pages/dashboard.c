@@ -199,6 +199,63 @@ static void row(web_ctx_t *c, html_t *h, const assessment_summary_t *s, int side
     free(url);
 }
 
+/* Operators: one line per bank (assessments, accepted, overdue). */
+static void bank_summary(web_ctx_t *c, html_t *h, const assessment_summary_t *v, size_t n,
+                         const char *today)
+{
+    typedef struct {
+        const char *name;
+        int total, accepted, overdue, partners_todo;
+    } bank_row_t;
+    bank_row_t *b = NULL;
+    size_t nb = 0, cap = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        while (k < nb && strcmp(b[k].name, v[i].a.bank_name) != 0)
+            k++;
+        if (k == nb) {
+            b = xgrow(b, &cap, nb + 1, sizeof *b);
+            memset(&b[nb], 0, sizeof b[nb]);
+            b[nb++].name = v[i].a.bank_name;
+        }
+        b[k].total++;
+        if (v[i].a.state == WF_ACCEPTED)
+            b[k].accepted++;
+        else if (v[i].a.due && strcmp(v[i].a.due, today) < 0)
+            b[k].overdue++;
+        b[k].partners_todo += v[i].status[SIDE_PARTNER][STATUS_TODO];
+    }
+    html_el(h, "h2", web_tr(c, "銀行ごと", "Per bank"));
+    html_open(h, "table", "class", "banks", NULL);
+    html_open(h, "thead", NULL);
+    html_open(h, "tr", NULL);
+    html_el(h, "th", web_tr(c, "銀行", "Bank"));
+    html_el(h, "th", web_tr(c, "チェックリスト", "Checklists"));
+    html_el(h, "th", web_tr(c, "承認済", "Accepted"));
+    html_el(h, "th", web_tr(c, "期限超過", "Overdue"));
+    html_el(h, "th", web_tr(c, "未対応の回答", "Answers not yet implemented"));
+    html_close(h, "tr");
+    html_close(h, "thead");
+    html_open(h, "tbody", NULL);
+    for (size_t k = 0; k < nb; k++) {
+        char t[24], a[24], o[24], d[24];
+        snprintf(t, sizeof t, "%d", b[k].total);
+        snprintf(a, sizeof a, "%d", b[k].accepted);
+        snprintf(o, sizeof o, "%d", b[k].overdue);
+        snprintf(d, sizeof d, "%d", b[k].partners_todo);
+        html_open(h, "tr", NULL);
+        html_el(h, "td", b[k].name);
+        html_el(h, "td", t);
+        html_el(h, "td", a);
+        html_el(h, "td", o);
+        html_el(h, "td", d);
+        html_close(h, "tr");
+    }
+    html_close(h, "tbody");
+    html_close(h, "table");
+    free(b);
+}
+
 static int page_dashboard(const http_req_t *req, http_resp_t *resp, const route_params_t *p,
                           void *ctxp)
 {
@@ -315,12 +372,48 @@ static int page_dashboard(const http_req_t *req, http_resp_t *resp, const route_
     }
     free(agg);
 
+    if (c->actor.operator_)
+        bank_summary(c, &h, v, n, today);
+
     html_el(&h, "h2", partner ? web_tr(c, "銀行からの依頼", "Requests from banks")
                               : web_tr(c, "API接続先のチェックリスト", "Partners' checklists"));
+    /* ?state= narrows the table (a form that works without JavaScript). */
+    wf_state_t only = 0;
+    const char *sp = http_param(req, "state");
+    if (sp && *sp && wf_state_parse(sp, &only) != 0)
+        only = 0;
+    html_open(&h, "form", "method", "get", "action", "/", "class", "filters", NULL);
+    html_open(&h, "label", "for", "d-state", NULL);
+    html_txt(&h, web_tr(c, "状態", "State"));
+    html_close(&h, "label");
+    html_open(&h, "select", "name", "state", "id", "d-state", "data-autosubmit", NULL, NULL);
+    if (only)
+        html_open(&h, "option", "value", "", NULL);
+    else
+        html_open(&h, "option", "value", "", "selected", NULL, NULL);
+    html_txt(&h, web_tr(c, "すべて", "All"));
+    html_close(&h, "option");
+    for (int st = WF_DRAFT; st <= WF_ACCEPTED; st++) {
+        if (only == (wf_state_t)st)
+            html_open(&h, "option", "value", wf_state_code((wf_state_t)st), "selected", NULL, NULL);
+        else
+            html_open(&h, "option", "value", wf_state_code((wf_state_t)st), NULL);
+        html_txt(&h, asm_state_label(c, (wf_state_t)st));
+        html_close(&h, "option");
+    }
+    html_close(&h, "select");
+    html_open(&h, "button", "type", "submit", "class", "secondary", NULL);
+    html_txt(&h, web_tr(c, "絞り込む", "Filter"));
+    html_close(&h, "button");
+    html_close(&h, "form");
+    size_t *sel = xcalloc(n ? n : 1, sizeof *sel), nsel = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!only || v[i].a.state == only)
+            sel[nsel++] = i;
     size_t first = (size_t)(page - 1) * DASH_PAGE_ROWS;
-    if (first >= n)
+    if (first >= nsel)
         first = 0, page = 1;
-    size_t last = first + DASH_PAGE_ROWS < n ? first + DASH_PAGE_ROWS : n;
+    size_t last = first + DASH_PAGE_ROWS < nsel ? first + DASH_PAGE_ROWS : nsel;
     html_open(&h, "table", "class", "dashboard", NULL);
     html_open(&h, "thead", NULL);
     html_open(&h, "tr", NULL);
@@ -339,24 +432,27 @@ static int page_dashboard(const http_req_t *req, http_resp_t *resp, const route_
     html_close(&h, "thead");
     html_open(&h, "tbody", NULL);
     for (size_t i = first; i < last; i++)
-        row(c, &h, &v[i], side, today);
+        row(c, &h, &v[sel[i]], side, today);
     html_close(&h, "tbody");
     html_close(&h, "table");
-    if (n > DASH_PAGE_ROWS) {
+    if (nsel > DASH_PAGE_ROWS) {
         html_open(&h, "nav", "class", "pager", NULL);
-        html_txtf(&h, web_tr(c, "%zu–%zu 件目 / %zu 件 ", "%zu–%zu of %zu "), first + 1, last, n);
-        char u[48];
+        html_txtf(&h, web_tr(c, "%zu–%zu 件目 / %zu 件 ", "%zu–%zu of %zu "), first + 1, last,
+                  nsel);
+        char u[96];
+        const char *sq = only ? wf_state_code(only) : "";
         if (page > 1) {
-            snprintf(u, sizeof u, "/?page=%ld", page - 1);
+            snprintf(u, sizeof u, "/?state=%s&page=%ld", sq, page - 1);
             html_link(&h, u, web_tr(c, "前へ", "Previous"));
             html_txt(&h, " ");
         }
-        if (last < n) {
-            snprintf(u, sizeof u, "/?page=%ld", page + 1);
+        if (last < nsel) {
+            snprintf(u, sizeof u, "/?state=%s&page=%ld", sq, page + 1);
             html_link(&h, u, web_tr(c, "次へ", "Next"));
         }
         html_close(&h, "nav");
     }
+    free(sel);
     legend(c, &h);
     web_page_end(c, &h);
     assessment_summary_list_free(v, n);
