@@ -396,17 +396,33 @@ static json_t *thread_json(const comment_t *v, size_t n, int no)
     return a;
 }
 
-/* The assessment with everything a client needs to show and edit it. */
+/* The stored version of (no, side): 0 when never saved. */
+static int64_t version_of(const answer_version_t *v, size_t n, int no, side_t side)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].no == no && v[i].side == side)
+            return v[i].version;
+    return 0;
+}
+
+/* The assessment with everything a client needs to show and edit it: a
+ * fixed number of store calls, whatever the number of items. */
 static int assessment_full(web_ctx_t *c, int64_t id, json_t **out)
 {
     assessment_t x = { 0 };
     catalog_t *cat = NULL;
+    answerset_t *set = NULL;
+    answer_version_t *vers = NULL;
     review_t *rv = NULL;
-    size_t nrv = 0, ncm = 0;
     comment_t *cm = NULL;
+    size_t nvers = 0, nrv = 0, ncm = 0;
     int rc = store_assessment_get(c->st, &c->actor, id, &x);
     if (rc == ST_OK && !(cat = store_assessment_catalog(c->st, &c->actor, id, &rc)))
         rc = rc ? rc : ST_NOT_FOUND;
+    if (rc == ST_OK)
+        rc = store_answers(c->st, &c->actor, id, &set);
+    if (rc == ST_OK)
+        rc = store_answer_versions(c->st, &c->actor, id, &vers, &nvers);
     if (rc == ST_OK)
         rc = store_reviews(c->st, &c->actor, id, &rv, &nrv);
     if (rc == ST_OK)
@@ -418,7 +434,7 @@ static int assessment_full(web_ctx_t *c, int64_t id, json_t **out)
         jset(root, "comments", thread_json(cm, ncm, 0));
         json_t *items = json_array();
         size_t r = 0;
-        for (size_t i = 0; i < cat->nitems && rc == ST_OK; i++) {
+        for (size_t i = 0; i < cat->nitems; i++) {
             const item_t *it = &cat->items[i];
             json_t *o = json_object();
             jset(o, "no", json_integer(it->no));
@@ -428,18 +444,16 @@ static int assessment_full(web_ctx_t *c, int64_t id, json_t **out)
             jset(o, "references", refs_json(it));
             jset(o, "note", jtext(it->note));
             json_t *answers = json_object();
-            for (int s = SIDE_PARTNER; s <= SIDE_BANK && rc == ST_OK; s++) {
+            for (int s = SIDE_PARTNER; s <= SIDE_BANK; s++) {
                 if (!side_answers((side_t)s, it->target))
                     continue;
-                answer_t ans;
-                int64_t ver = 0;
-                rc = store_answer_get(c->st, &c->actor, id, it->no, (side_t)s, &ans, &ver);
-                if (rc == ST_OK) {
-                    ans.no = it->no;
-                    ans.side = (side_t)s;
-                    jset(answers, side_code((side_t)s), answer_json(&ans, ver));
-                }
-                store_answer_clear(&ans);
+                const answer_t *found = answerset_find(set, it->no, (side_t)s);
+                answer_t empty = { 0 };
+                empty.no = it->no;
+                empty.side = (side_t)s;
+                jset(answers, side_code((side_t)s),
+                     answer_json(found ? found : &empty,
+                                 version_of(vers, nvers, it->no, (side_t)s)));
             }
             jset(o, "answers", answers);
             while (r < nrv && rv[r].no < it->no)
@@ -452,13 +466,11 @@ static int assessment_full(web_ctx_t *c, int64_t id, json_t **out)
             json_array_append_new(items, o);
         }
         jset(root, "items", items);
-        if (rc != ST_OK) {
-            json_decref(root);
-            root = NULL;
-        }
     }
     comment_list_free(cm, ncm);
     free(rv);
+    free(vers);
+    answerset_free(set);
     catalog_free(cat);
     assessment_clear(&x);
     *out = root;
