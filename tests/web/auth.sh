@@ -382,14 +382,15 @@ U=$U_MAIN
 # ---- throttling (last: the address stays throttled for a while) -----------------
 
 # Five free failures, then waits of 1, 2, 4, 8 … s: fail until a wait of at
-# least 4 s is asked for, sleeping out the shorter ones.
+# least 8 s is asked for (outlasting a loaded machine), sleeping out the
+# shorter ones.
 got429=no
 for _ in $(seq 1 20); do
     c=$(sign_in "$T/thr" admin "guess-$RANDOM-$RANDOM")
     if [ "$c" = 429 ]; then
         got429=yes
         ra=$(tr -d '\r' <"$T/head" | sed -n 's/^Retry-After: //p')
-        [ "${ra:-0}" -ge 4 ] && break
+        [ "${ra:-0}" -ge 8 ] && break
         sleep "${ra:-1}"
     fi
 done
