@@ -12,9 +12,13 @@
  * nesting at most LIMIT_JSON_DEPTH, one object, no duplicate keys, no
  * unknown keys, every member of its documented type.  Errors are
  * {"error": {"code", "message"}} with the codes bad_request (400),
- * unauthenticated (401, app.c), forbidden (403), not_found (404), conflict
- * and invalid_state (409), too_large (413, the server), unsupported_media_type
- * (415) and unavailable (503).  A 404 says the same whatever the reason.
+ * unauthenticated (401, app.c), forbidden (403: the role may not, or the
+ * side is not the actor's to answer), not_found (404), conflict (409: a
+ * stale version, with the stored answer as "current") and invalid_state
+ * (409: not in this workflow state), too_large (413, the server),
+ * unsupported_media_type (415) and unavailable (503).  A 404 says the same
+ * whatever the reason.  Messages follow the request's language where this
+ * file writes them; a refusal the store explains comes in the server's.
  */
 #include "web/pages/pages.h"
 
@@ -587,22 +591,11 @@ out:
     return ret;
 }
 
-/* POST /api/v1/assessments/{id}/submit|start-review|return|accept
- * {"comment"} (optional): one workflow step; 200 with the assessment. */
-static int api_step(const http_req_t *req, http_resp_t *resp, const route_params_t *p,
-                    void *ctxp)
+/* One workflow step with the optional {"comment"} of the body; 200 with
+ * the assessment after it. */
+static int step(web_ctx_t *c, const route_params_t *p, wf_action_t action)
 {
-    (void)resp;
-    web_ctx_t *c = ctxp;
     static const char *const keys[] = { "comment", NULL };
-    const char *last = strrchr(req->path, '/');
-    wf_action_t action = ACT_SUBMIT;
-    if (strcmp(last, "/start-review") == 0)
-        action = ACT_START_REVIEW;
-    else if (strcmp(last, "/return") == 0)
-        action = ACT_RETURN;
-    else if (strcmp(last, "/accept") == 0)
-        action = ACT_ACCEPT;
     int64_t id = route_int(p, "id");
     json_t *o = body_object(c, keys, true);
     if (!o)
@@ -619,6 +612,42 @@ static int api_step(const http_req_t *req, http_resp_t *resp, const route_params
     }
     json_decref(o);
     return ret;
+}
+
+/* POST /api/v1/assessments/{id}/submit — the partner: draft/returned → submitted */
+static int api_submit(const http_req_t *req, http_resp_t *resp, const route_params_t *p,
+                      void *ctxp)
+{
+    (void)req;
+    (void)resp;
+    return step(ctxp, p, ACT_SUBMIT);
+}
+
+/* POST /api/v1/assessments/{id}/start-review — the bank: submitted → in review */
+static int api_start_review(const http_req_t *req, http_resp_t *resp, const route_params_t *p,
+                            void *ctxp)
+{
+    (void)req;
+    (void)resp;
+    return step(ctxp, p, ACT_START_REVIEW);
+}
+
+/* POST /api/v1/assessments/{id}/return — the bank: back to the partner */
+static int api_return(const http_req_t *req, http_resp_t *resp, const route_params_t *p,
+                      void *ctxp)
+{
+    (void)req;
+    (void)resp;
+    return step(ctxp, p, ACT_RETURN);
+}
+
+/* POST /api/v1/assessments/{id}/accept — the bank: accepted */
+static int api_accept(const http_req_t *req, http_resp_t *resp, const route_params_t *p,
+                      void *ctxp)
+{
+    (void)req;
+    (void)resp;
+    return step(ctxp, p, ACT_ACCEPT);
 }
 
 /* PUT /api/v1/assessments/{id}/items/{no}/review {"evaluation","comment"} */
@@ -885,10 +914,11 @@ const route_t web_api_routes[] = {
       api_answer_put, ROUTE_CHANGES_STATE, 0 },
     { HTTP_PUT, "/api/v1/assessments/{id:int}/items/{no:int}/review", api_review_put,
       ROUTE_CHANGES_STATE, 0 },
-    { HTTP_POST, "/api/v1/assessments/{id:int}/submit", api_step, ROUTE_CHANGES_STATE, 0 },
-    { HTTP_POST, "/api/v1/assessments/{id:int}/start-review", api_step, ROUTE_CHANGES_STATE, 0 },
-    { HTTP_POST, "/api/v1/assessments/{id:int}/return", api_step, ROUTE_CHANGES_STATE, 0 },
-    { HTTP_POST, "/api/v1/assessments/{id:int}/accept", api_step, ROUTE_CHANGES_STATE, 0 },
+    { HTTP_POST, "/api/v1/assessments/{id:int}/submit", api_submit, ROUTE_CHANGES_STATE, 0 },
+    { HTTP_POST, "/api/v1/assessments/{id:int}/start-review", api_start_review,
+      ROUTE_CHANGES_STATE, 0 },
+    { HTTP_POST, "/api/v1/assessments/{id:int}/return", api_return, ROUTE_CHANGES_STATE, 0 },
+    { HTTP_POST, "/api/v1/assessments/{id:int}/accept", api_accept, ROUTE_CHANGES_STATE, 0 },
     { HTTP_GET, "/api/v1/assessments/{id:int}/export", api_export, 0, 0 },
     { HTTP_GET, "/api/v1/audit", api_audit, 0, 0 },
 };

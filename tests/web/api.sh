@@ -40,7 +40,7 @@ declare -A TOK
 cli() {
     local user=$1
     shift
-    "$BIN" --db "$DB" --as "$user" "$@" 2>>"$T/cli.err"
+    "$BIN" --sync normal --db "$DB" --as "$user" "$@" 2>>"$T/cli.err"
 }
 
 # start: a server on this database on a free port; sets $pid, $U.
@@ -192,7 +192,10 @@ round_trip() {
     jcheck "the catalog in json_io's shape" \
         '.catalog.id == "api-checklist-2018-08-02" and (.items | length) == 45 and .items[0].no == 1 and (.items[0].references | length) > 0'
     check 404 "an unknown catalog: 404" p_viewer GET /api/v1/catalogs/no-such-catalog
-    jcheck "404 is a JSON error" '.error.code == "not_found"'
+    jcheck "404 is a JSON error, in Japanese by default" '.error.code == "not_found" and .error.message == "見つかりません"'
+    check 404 "… in English by Accept-Language" p_viewer GET /api/v1/catalogs/no-such-catalog "" \
+        -H 'Accept-Language: en-US,en;q=0.8'
+    jcheck "… not found" '.error.message == "not found"'
 
     check 200 "GET /assessments" p_viewer GET /api/v1/assessments
     jcheck "the list holds the assessment" ".assessments | map(.id) | index($A) != null"
