@@ -178,7 +178,9 @@ async function expectState(page, want) {
 // checklist page is some 50 000 pixels tall and a full shot takes seconds).
 async function shot(page, name, full = true) {
   const file = join(SHOTS, name);
-  await page.screenshot({ path: file, fullPage: full, timeout: 30000 });
+  const t0 = Date.now();
+  await page.screenshot({ path: file, fullPage: full, timeout: 60000 });
+  out(`# screenshot ${name}${full ? ' (full page)' : ''}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return file;
 }
 
