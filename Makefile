@@ -53,7 +53,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/bin/%)
 
 .SECONDARY:
-.PHONY: all run test check unit-tests deps fuzz fuzz-build fuzz-replay bench clean
+.PHONY: all run test check unit-tests deps fuzz fuzz-build fuzz-replay bench bench-bin clean
 all: $(BIN)
 
 deps:
@@ -123,6 +123,14 @@ fuzz: fuzz-build
 
 bench: all
 	@bench/run
+
+# The benchmark programs (bench/*.c), linked against the library.
+BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+bench-bin: $(BENCH_BIN)
+$(BUILD)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(@D)
+	@echo "  BENCH   $@"
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 clean:
 	rm -rf build
