@@ -174,6 +174,9 @@ story() {
     get p_viewer "/assessments/$A1" >/dev/null
     item 1 >"$T/i1"
     contains "$T/i1" "情報セキュリティ規程を整備" "the viewer sees the answer"
+    contains "$T/body" "回答済み 1 / 39" "the checklist shows the partner's progress"
+    [ "$(grep -o '<svg ' "$T/body" | wc -l)" = "$(grep -o '</svg>' "$T/body" | wc -l)" ] &&
+        ok "… as balanced SVG" || notok "… as balanced SVG"
     lacks "$T/i1" 'class="answer-form"' "the viewer gets no form"
     V39=$(version b_editor "$A1" 39 bank)
     status_is 303 "the bank answers its item 39" "$(post b_editor "/assessments/$A1/items/39/answers/bank" \

@@ -11,6 +11,7 @@
 
 #include "core/reference.h"
 #include "util/xmem.h"
+#include "web/pages/chart.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -650,6 +651,46 @@ static void links_bar(web_ctx_t *c, html_t *h, const assessment_t *x, int own_si
     html_close(h, "nav");
 }
 
+/* Where the checklist stands: a stacked bar of statuses per answering
+ * side, drawn from the answers already loaded. */
+static void progress_view(web_ctx_t *c, html_t *h, const catalog_t *cat, const answerset_t *set)
+{
+    int counts[2][5] = { { 0 } };
+    for (size_t i = 0; i < cat->nitems; i++)
+        for (int sd = SIDE_PARTNER; sd <= SIDE_BANK; sd++) {
+            if (!side_answers((side_t)sd, cat->items[i].target))
+                continue;
+            const answer_t *a = answerset_find(set, cat->items[i].no, (side_t)sd);
+            counts[sd][a ? a->status : STATUS_UNSET]++;
+        }
+    static const status_t order[5] = { STATUS_DONE, STATUS_PARTIAL, STATUS_TODO, STATUS_NA,
+                                       STATUS_UNSET };
+    static const char *const cls[5] = { "s-unset", "s-done", "s-partial", "s-todo", "s-na" };
+    html_open(h, "div", "class", "progress-summary", NULL);
+    for (int sd = SIDE_PARTNER; sd <= SIDE_BANK; sd++) {
+        chart_seg_t segs[5];
+        int total = 0;
+        for (int k = 0; k < 5; k++) {
+            segs[k].value = counts[sd][order[k]];
+            segs[k].cls = cls[order[k]];
+            segs[k].label = asm_status_label(c, order[k]);
+            total += segs[k].value;
+        }
+        if (!total)
+            continue;
+        html_open(h, "p", NULL);
+        html_open(h, "span", "class", "side-label", NULL);
+        html_txt(h, asm_side_label(c, (side_t)sd));
+        html_close(h, "span");
+        html_txt(h, " ");
+        chart_stacked_bar(h, segs, 5, 300, 14, asm_side_label(c, (side_t)sd));
+        html_txtf(h, web_tr(c, " 回答済み %d / %d", " %d of %d answered"),
+                  total - counts[sd][STATUS_UNSET], total);
+        html_close(h, "p");
+    }
+    html_close(h, "div");
+}
+
 static void item_view(web_ctx_t *c, html_t *h, const assessment_t *x, const wf_target_t *t,
                       const item_t *it, const answerset_t *set, const answer_version_t *vers,
                       size_t nvers, evaluation_t ev, const comment_t *cm, size_t ncm)
@@ -763,6 +804,7 @@ static int page_checklist(const http_req_t *req, http_resp_t *resp, const route_
         free(msg);
     }
     asm_header(c, &h, &x);
+    progress_view(c, &h, cat, set);
     links_bar(c, &h, &x, own, can_import);
 
     html_open(&h, "div", "class", "workflow", NULL);
