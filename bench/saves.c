@@ -160,7 +160,7 @@ static void bare_pg_setup(bare_t *b, const char *url)
     b->pg = PQconnectdb(url);
     if (PQstatus(b->pg) != CONNECTION_OK)
         die(url, PQerrorMessage(b->pg));
-    PGresult *r = PQexec(b->pg, "DROP TABLE IF EXISTS bench_bare;"
+    PGresult *r = PQexec(b->pg, "SET client_min_messages TO warning; DROP TABLE IF EXISTS bench_bare;"
                                 "CREATE TABLE bench_bare (id BIGSERIAL PRIMARY KEY, v TEXT NOT NULL)");
     if (PQresultStatus(r) != PGRES_COMMAND_OK)
         die("bare pg setup", PQerrorMessage(b->pg));
