@@ -369,9 +369,13 @@ story() {
         sha256=0000000000000000000000000000000000000000000000000000000000000000 name=x.json)"
     status_is 200 "the XLSX download uploads back" "$(upload p_editor "/assessments/$A1/import" "$T/a.xlsx")"
     printf 'PK\003\004 this is not a workbook' >"$T/bad.xlsx"
+    get p_viewer "/assessments/$A1/export/json" >/dev/null
+    cp "$T/body" "$T/before-bad.json"
     status_is 400 "a bad workbook is refused" "$(upload p_editor "/assessments/$A1/import" "$T/bad.xlsx")"
     contains "$T/body" "bad.xlsx" "… naming the file"
     contains "$T/body" 'class="problems"' "… with the problems"
+    get p_viewer "/assessments/$A1/export/json" >/dev/null
+    same "$T/before-bad.json" "$T/body" "… and changes nothing"
     sed 's/"answers": \[/"answers": [{"no": 999, "side": "partner", "status": "done"},/' "$T/a.json" >"$T/bad.json"
     status_is 400 "an answer to a missing item is refused" "$(upload p_editor "/assessments/$A1/import" "$T/bad.json")"
     sed 's/API ゲートウェイで認可/勝手に変更/' "$T/a.json" >"$T/other.json"
@@ -387,7 +391,7 @@ story() {
     FORMULA='=HYPERLINK("http://evil/")'
     V=$(version p_editor "$A1" 3 partner)
     status_is 303 "a hostile answer is saved" "$(post p_editor "/assessments/$A1/items/3/answers/partner" \
-        status=todo "current=$XSS" "gap=$XSS" "plan=$FORMULA" due=2030-01-01 "note=$XSS" "version=$V")"
+        status=todo "current=$XSS" "gap=$XSS" "plan=$XSS" due=2030-01-01 "note=$FORMULA" "version=$V")"
     status_is 303 "a hostile comment is saved" "$(post p_editor "/assessments/$A1/items/3/comments" "body=$XSS")"
     status_is 303 "a hostile assessment comment" "$(post p_editor "/assessments/$A1/comments" "body=$XSS")"
     for path in "/assessments/$A1" "/assessments/$A1/items/3/history" "/assessments/$A1/diff" /; do
@@ -409,6 +413,11 @@ story() {
     "${C[@]}" -b "$T/b_reviewer.jar" -o "$T/x.xlsx" "$U/assessments/$A1/export/xlsx"
     "$BIN" convert "$T/x.xlsx" "$T/x.json" >/dev/null 2>&1
     contains "$T/x.json" '=HYPERLINK(\"http://evil/\")' "the XLSX keeps the formula as text, round-tripped"
+    contains "$T/x.json" '<script>alert(1)</script>\"'"'"'><img src=x onerror=alert(2)>' \
+        "the XLSX holds the payload as text, exactly"
+    get b_reviewer "/assessments/$A1/export/json" >/dev/null
+    tr -d '\r' <"$T/head" >"$T/h"
+    contains "$T/h" "Content-Type: application/json" "the JSON export is JSON, not HTML"
     get b_reviewer "/assessments/$A1?category=%3Cscript%3E" >/dev/null
     lacks "$T/body" "<script>" "a hostile filter value is not reflected raw"
 
