@@ -486,6 +486,11 @@ hostile() {
             lacks "$T/page" '<script>alert' "$ENGINE: the HTML page has no live script from the payload"
             lacks "$T/page" '<img src=x' "$ENGINE: … nor a live tag"
             contains "$T/page" '&lt;script&gt;alert(' "$ENGINE: … but the payload escaped"
+            "${C[@]}" -b "$T/jar" -o "$T/page" -w '%{http_code}' "$U/assessments/$id/items/3/history" >"$T/code"
+            if [ "$(cat "$T/code")" = 200 ]; then
+                lacks "$T/page" '<script>alert' "$ENGINE: the item's history page escapes the payload too"
+                lacks "$T/page" '<img src=x' "$ENGINE: … no live tag there either"
+            fi
         else
             ok "# SKIP the assessment page answers $(cat "$T/code")"
         fi
@@ -513,6 +518,10 @@ hostile() {
     check 400 "an unknown key in a step" p_editor POST "/api/v1/assessments/$id/submit" '{"comment":"x","force":true}'
     check 400 "a comment of the wrong type" p_editor POST "/api/v1/assessments/$id/submit" '{"comment":1}'
     check 400 "a NUL escape" p_editor PUT "$P" '{"current":"a\u0000b","version":0}'
+    check 400 "a version past int64" p_editor PUT "$P" '{"version":99999999999999999999}'
+    check 400 "a version in exponent form" p_editor PUT "$P" '{"version":1e400}'
+    printf '\xef\xbb\xbf{"version":0}' >"$T/bom"
+    check 400 "a byte-order mark before the JSON" p_editor PUT "$P" "@$T/bom"
     check 400 "a lone surrogate escape" p_editor PUT "$P" '{"current":"\ud800","version":0}'
     printf '{"current":"\xff\xfe","version":0}' >"$T/bad-utf8"
     check 400 "invalid UTF-8 bytes" p_editor PUT "$P" "@$T/bad-utf8"
@@ -529,6 +538,9 @@ hostile() {
     # One field past the store's limit, inside the body cap.
     head -c $((200 * 1024)) /dev/zero | tr '\0' 'a' | sed 's/^/{"current":"/; s/$/","version":0}/' >"$T/long"
     check 400 "a field past the text limit" p_editor PUT "$P" "@$T/long"
+    check 200 "application/json with a charset parameter is JSON" p_editor PUT \
+        "/api/v1/assessments/$id/items/2/answers/partner" "" \
+        -H 'Content-Type: application/json; charset=utf-8' --data-binary '{"status":"na","version":0}'
     v=$(ver "$id" 1 partner)
     if [ "$v" = 0 ]; then ok "$ENGINE: none of the refused requests saved anything"; else notok "$ENGINE: a refused request saved (version $v)"; fi
 
