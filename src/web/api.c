@@ -689,6 +689,47 @@ out:
     return ret;
 }
 
+/* POST /api/v1/assessments/{id}/items/{no}/comments {"body"}: add to an
+ * item's thread (either party, not viewers, until accepted); 201 with the
+ * thread. */
+static int api_comment_post(const http_req_t *req, http_resp_t *resp, const route_params_t *p,
+                            void *ctxp)
+{
+    (void)req;
+    (void)resp;
+    web_ctx_t *c = ctxp;
+    static const char *const keys[] = { "body", NULL };
+    int64_t id = route_int(p, "id");
+    int no = path_item(p);
+    if (!no)
+        return not_found(c);
+    json_t *o = body_object(c, keys, false);
+    if (!o)
+        return 0;
+    const char *body = NULL;
+    int ret = 0;
+    if (member_text(c, o, "body", &body)) {
+        int rc = body ? store_comment_add(c->st, &c->actor, id, no, body) : ST_INVALID;
+        comment_t *cm = NULL;
+        size_t n = 0;
+        if (rc == ST_OK)
+            rc = store_comments(c->st, &c->actor, id, no, &cm, &n);
+        if (rc == ST_OK) {
+            json_t *root = json_object();
+            jset(root, "no", json_integer(no));
+            jset(root, "comments", thread_json(cm, n, no));
+            ret = reply(c, 201, root);
+        } else if (!body) {
+            ret = bad_request(c, "body (コメント) が必要です", "body (the comment) is required");
+        } else {
+            ret = store_fail(c, rc);
+        }
+        comment_list_free(cm, n);
+    }
+    json_decref(o);
+    return ret;
+}
+
 /* ---- export ---------------------------------------------------------------------- */
 
 /* Keep only one side's answers. */
@@ -913,6 +954,8 @@ const route_t web_api_routes[] = {
     { HTTP_PUT, "/api/v1/assessments/{id:int}/items/{no:int}/answers/{side:side}",
       api_answer_put, ROUTE_CHANGES_STATE, 0 },
     { HTTP_PUT, "/api/v1/assessments/{id:int}/items/{no:int}/review", api_review_put,
+      ROUTE_CHANGES_STATE, 0 },
+    { HTTP_POST, "/api/v1/assessments/{id:int}/items/{no:int}/comments", api_comment_post,
       ROUTE_CHANGES_STATE, 0 },
     { HTTP_POST, "/api/v1/assessments/{id:int}/submit", api_submit, ROUTE_CHANGES_STATE, 0 },
     { HTTP_POST, "/api/v1/assessments/{id:int}/start-review", api_start_review,

@@ -163,7 +163,8 @@ round_trip() {
     for path in /catalogs /catalogs/{id} /assessments /assessments/{id} \
         /assessments/{id}/items/{no}/answers/{side} /assessments/{id}/items/{no}/review \
         /assessments/{id}/submit /assessments/{id}/start-review /assessments/{id}/return \
-        /assessments/{id}/accept /assessments/{id}/export /audit /openapi.yaml; do
+        /assessments/{id}/accept /assessments/{id}/export /audit /openapi.yaml \
+        /assessments/{id}/items/{no}/comments; do
         grep -qxF "  $path:" "$T/b" || notok "$ENGINE: openapi.yaml lacks $path"
     done
     if python3 -c 'import openapi_spec_validator, yaml' 2>/dev/null; then
@@ -261,6 +262,12 @@ round_trip() {
         '{"evaluation":"great"}'
     check 200 "the bank returns it" b_reviewer POST "/api/v1/assessments/$A/return" '{"comment":"差戻し"}'
     jcheck "returned" '.state == "returned"'
+    check 201 "the partner answers in the item's thread" p_editor POST "/api/v1/assessments/$A/items/1/comments" \
+        '{"body":"期限を追記します"}'
+    jcheck "201 gives the thread, the new comment last" \
+        '.no == 1 and (.comments | length) == 2 and .comments[-1].body == "期限を追記します" and .comments[-1].author == "p_editor"'
+    check 400 "a comment needs a body" p_editor POST "/api/v1/assessments/$A/items/1/comments" '{}'
+    check 400 "an empty comment" p_editor POST "/api/v1/assessments/$A/items/1/comments" '{"body":""}'
     local v
     v=$(ver "$A" 1 partner)
     check 200 "the partner fixes item 1 on the current version" p_editor PUT \
@@ -346,6 +353,7 @@ MATRIX=(
     "review           200   403   200   403   403   403   403   403   404   404   403"
     "return           200   403   200   403   403   403   403   403   404   404   403"
     "accept           200   403   200   403   403   403   403   403   404   404   403"
+    "comment          201   201   201   403   201   201   201   403   404   404   403"
 )
 
 # hit ENDPOINT USER ASSESSMENT [WANT]: perform one cell.  Writes that should
@@ -372,6 +380,7 @@ hit() {
         ;;
     submit | start-review | return | accept) api "$u" POST "/api/v1/assessments/$id/$e" ;;
     review) api "$u" PUT "/api/v1/assessments/$id/items/2/review" '{"evaluation":"ok"}' ;;
+    comment) api "$u" POST "/api/v1/assessments/$id/items/2/comments" "{\"body\":\"$u\"}" ;;
     esac
 }
 
@@ -427,7 +436,7 @@ matrix() {
     # assessment, every endpoint that names it.
     bad=0
     for u in b_admin b_reviewer p_admin p_editor; do
-        for e in get export audit answer-partner answer-bank submit start-review review return accept; do
+        for e in get export audit answer-partner answer-bank submit start-review review return accept comment; do
             got=$(hit "$e" "$u" "$AX")
             body=$(<"$T/b")
             if [ "$got" != 404 ] || [ "$body" != "$missing" ]; then
@@ -467,8 +476,10 @@ hostile() {
         "$(jq -cn --arg h "$H" '{comment:$h}')"
     check 200 "XSS payload in a review comment" b_reviewer PUT "/api/v1/assessments/$id/items/3/review" \
         "$(jq -cn --arg h "$H" '{evaluation:"improve",comment:$h}')"
+    check 201 "XSS payload in an item comment" p_editor POST "/api/v1/assessments/$id/items/3/comments" \
+        "$(jq -cn --arg h "$H" '{body:$h}')"
     check 200 "… read back" p_viewer GET "/api/v1/assessments/$id"
-    if jq -e --arg h "$H" '.comments[0].body == $h and .items[2].review.comments[0].body == $h' \
+    if jq -e --arg h "$H" '.comments[0].body == $h and .items[2].review.comments[0].body == $h and .items[2].review.comments[1].body == $h' \
         "$T/b" >/dev/null; then
         ok "$ENGINE: comments come back unchanged"
     else
