@@ -121,7 +121,7 @@ fuzz: fuzz-build
 	        build/fuzz/work/$$name tests/fuzz/corpus/$$name || exit 1; \
 	done
 
-bench: all
+bench:
 	@bench/run
 
 # The benchmark programs (bench/*.c), linked against the library.
