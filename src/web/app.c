@@ -324,13 +324,41 @@ static void apply_proxy_headers(http_req_t *req)
     }
 }
 
+/* A request refused before routing (size, framing, body encoding) under
+ * /api/: the JSON error clients of the API expect, not an HTML page. */
+static void api_refusal(const http_req_t *req, http_resp_t *resp, int status)
+{
+    web_ctx_t c;
+    memset(&c, 0, sizeof c);
+    c.req = req;
+    c.resp = resp;
+    switch (status) {
+    case 413:
+        web_json_error(&c, status, "too_large", web_tr(&c, "要求が大きすぎます", "the request is too large"));
+        break;
+    case 415:
+        web_json_error(&c, status, "unsupported_media_type",
+                       web_tr(&c, "この形式の本文は受け付けません", "unsupported body type"));
+        break;
+    case 400:
+        web_json_error(&c, status, "bad_request", web_tr(&c, "要求が正しくありません", "bad request"));
+        break;
+    default:
+        web_json_error(&c, status, "error",
+                       web_tr(&c, "要求を処理できません", "the request cannot be processed"));
+        break;
+    }
+}
+
 void web_respond(web_app_t *app, http_req_t *req, int status, http_resp_t *resp)
 {
     if (app->trusted_proxy)
         apply_proxy_headers(req);
     if (!status)
         status = http_req_prepare(req);
-    if (status)
+    if (status && req->path && is_api(req))
+        api_refusal(req, resp, status);
+    else if (status)
         http_resp_error(resp, req->lang, status, NULL);
     else
         web_handle(req, resp, app);

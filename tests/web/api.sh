@@ -45,6 +45,7 @@ cli() {
 
 # start: a server on this database on a free port; sets $pid, $U.
 start() {
+    : >"$T/serve.log"
     "$BIN" --lang en --db "$DB" serve --listen 127.0.0.1:0 2>"$T/serve.log" &
     pid=$!
     pids+=("$pid")
@@ -546,6 +547,10 @@ hostile() {
     check 415 "a form body" p_editor PUT "$P" "" -H 'Content-Type: text/plain' --data-binary '{"version":0}'
     head -c $((2 * 1024 * 1024)) /dev/zero | tr '\0' 'a' | sed 's/^/{"current":"/; s/$/","version":0}/' >"$T/big"
     check 413 "an oversized body" p_editor PUT "$P" "@$T/big"
+    jcheck "… too_large, as JSON" '.error.code == "too_large"'
+    check 400 "a multipart body without a boundary" p_editor PUT "$P" "" \
+        -H 'Content-Type: multipart/form-data' --data-binary 'x'
+    jcheck "… bad_request, as JSON" '.error.code == "bad_request"'
     # One field past the store's limit, inside the body cap.
     head -c $((200 * 1024)) /dev/zero | tr '\0' 'a' | sed 's/^/{"current":"/; s/$/","version":0}/' >"$T/long"
     check 400 "a field past the text limit" p_editor PUT "$P" "@$T/long"
