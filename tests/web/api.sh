@@ -161,11 +161,11 @@ round_trip() {
     contains "$T/b" "/assessments/{id}/items/{no}/answers/{side}" "$ENGINE: openapi.yaml describes the answer route"
     same "$T/b" "$(dirname "$0")/../../docs/openapi.yaml" "$ENGINE: openapi.yaml is docs/openapi.yaml"
     local path
-    for path in /catalogs /catalogs/{id} /assessments /assessments/{id} \
-        /assessments/{id}/items/{no}/answers/{side} /assessments/{id}/items/{no}/review \
-        /assessments/{id}/submit /assessments/{id}/start-review /assessments/{id}/return \
-        /assessments/{id}/accept /assessments/{id}/export /audit /openapi.yaml \
-        /assessments/{id}/items/{no}/comments; do
+    for path in /catalogs '/catalogs/{id}' /assessments '/assessments/{id}' \
+        '/assessments/{id}/items/{no}/answers/{side}' '/assessments/{id}/items/{no}/review' \
+        '/assessments/{id}/submit' '/assessments/{id}/start-review' '/assessments/{id}/return' \
+        '/assessments/{id}/accept' '/assessments/{id}/export' /audit /openapi.yaml \
+        '/assessments/{id}/items/{no}/comments'; do
         grep -qxF "  $path:" "$T/b" || notok "$ENGINE: openapi.yaml lacks $path"
     done
     if python3 -c 'import openapi_spec_validator, yaml' 2>/dev/null; then
@@ -392,7 +392,10 @@ matrix() {
     local missing body
     missing=$(<"$T/b")
     local draft submitted row e i u want got id cells=0 bad=0
-    draft=$(fresh) && submitted=$(fresh submitted) || { notok "$ENGINE: matrix assessments"; return; }
+    if ! draft=$(fresh) || ! submitted=$(fresh submitted); then
+        notok "$ENGINE: matrix assessments"
+        return
+    fi
     for row in "${MATRIX[@]}"; do
         read -r -a want <<<"$row"
         e=${want[0]}
@@ -489,7 +492,7 @@ hostile() {
     check 200 "CSV export of the payload" p_viewer GET "/api/v1/assessments/$id/export?format=csv&encoding=utf8"
     contains "$T/b" "'=HYPERLINK" "$ENGINE: a formula in the CSV is neutralised" 
     # The HTML page (the assessment page family) escapes the same text.
-    local cookie code
+    local code
     code=$("${C[@]}" -o /dev/null -w '%{http_code}' -c "$T/jar" -H "Origin: $U" \
         --data-urlencode "login=p_viewer" --data-urlencode "password=$PW" "$U/login")
     if grep -q 'sid' "$T/jar" 2>/dev/null; then
