@@ -13,11 +13,12 @@
  * held in memory, against unzipping the same bytes with libzip alone
  * (every entry inflated in full, nothing parsed).
  *
- * Output, per pair and then the medians (files per second, ratio):
- *   export pair K LIB BARE RATIO
- *   export median LIB BARE RATIO
- *   import pair K READ UNZIP RATIO
- *   import median READ UNZIP RATIO
+ * Output, per pair and then the medians (files per second of wall-clock
+ * time, ratio, then files per CPU-second of this process for both):
+ *   export pair K LIB BARE RATIO LIB_CPU BARE_CPU
+ *   export median LIB BARE RATIO LIB_CPU BARE_CPU
+ *   import pair K READ UNZIP RATIO READ_CPU UNZIP_CPU
+ *   import median READ UNZIP RATIO READ_CPU UNZIP_CPU
  *
  * usage: xlsx DIR [N [PAIRS [export|import]]]
  *   N files per block (default 20; 5 times as many reads), 5 pairs; the last
@@ -42,6 +43,15 @@ static double now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU time of this process (user + system): what other processes' load
+ * changes least. */
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -186,24 +196,26 @@ int main(int argc, char **argv)
     lib_write(lib_path, cat, partner);
     bare_write(bare_path, g);
 
-    double a[100], b[100], r[100];
+    double a[100], b[100], r[100], ca[100], cb[100];
     for (int p = 0; p < pairs && strcmp(only, "import") != 0; p++) {
-        double t0 = now_s();
+        double t0 = now_s(), u0 = cpu_s();
         for (int i = 0; i < n; i++)
             lib_write(lib_path, cat, partner);
-        double t1 = now_s();
+        double t1 = now_s(), u1 = cpu_s();
         for (int i = 0; i < n; i++)
             bare_write(bare_path, g);
-        double t2 = now_s();
+        double t2 = now_s(), u2 = cpu_s();
         a[p] = n / (t1 - t0);
         b[p] = n / (t2 - t1);
         r[p] = a[p] / b[p];
-        printf("export pair %d %.1f %.1f %.3f\n", p + 1, a[p], b[p], r[p]);
+        ca[p] = n / (u1 - u0);
+        cb[p] = n / (u2 - u1);
+        printf("export pair %d %.1f %.1f %.3f %.1f %.1f\n", p + 1, a[p], b[p], r[p], ca[p], cb[p]);
         fflush(stdout);
     }
     if (strcmp(only, "import") != 0)
-        printf("export median %.1f %.1f %.3f\n", median(a, pairs), median(b, pairs),
-               median(r, pairs));
+        printf("export median %.1f %.1f %.3f %.1f %.1f\n", median(a, pairs), median(b, pairs),
+               median(r, pairs), median(ca, pairs), median(cb, pairs));
     if (strcmp(only, "export") == 0)
         goto done;
 
@@ -239,20 +251,23 @@ int main(int argc, char **argv)
     int m = n * 5;
     size_t inflated = unzip_all(data, (size_t)flen);
     for (int p = 0; p < pairs; p++) {
-        double t0 = now_s();
+        double t0 = now_s(), u0 = cpu_s();
         for (int i = 0; i < m; i++)
             lib_read(data, (size_t)flen, cat);
-        double t1 = now_s();
+        double t1 = now_s(), u1 = cpu_s();
         for (int i = 0; i < m; i++)
             unzip_all(data, (size_t)flen);
-        double t2 = now_s();
+        double t2 = now_s(), u2 = cpu_s();
         a[p] = m / (t1 - t0);
         b[p] = m / (t2 - t1);
         r[p] = a[p] / b[p];
-        printf("import pair %d %.1f %.1f %.3f\n", p + 1, a[p], b[p], r[p]);
+        ca[p] = m / (u1 - u0);
+        cb[p] = m / (u2 - u1);
+        printf("import pair %d %.1f %.1f %.3f %.1f %.1f\n", p + 1, a[p], b[p], r[p], ca[p], cb[p]);
         fflush(stdout);
     }
-    printf("import median %.1f %.1f %.3f\n", median(a, pairs), median(b, pairs), median(r, pairs));
+    printf("import median %.1f %.1f %.3f %.1f %.1f\n", median(a, pairs), median(b, pairs),
+           median(r, pairs), median(ca, pairs), median(cb, pairs));
     printf("import file %ld bytes, %zu inflated, %zu answers\n", flen, inflated, both->n);
     free(data);
 done:
