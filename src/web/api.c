@@ -367,14 +367,19 @@ static int api_catalog(const http_req_t *req, http_resp_t *resp, const route_par
 
 /* ---- assessments ---------------------------------------------------------------- */
 
-/* GET /api/v1/assessments — those the actor may see, newest first. */
+/* GET /api/v1/assessments[?state=S] — those the actor may see, newest
+ * first; with state, only those in that workflow state. */
 static int api_assessments(const http_req_t *req, http_resp_t *resp, const route_params_t *p,
                            void *ctxp)
 {
-    (void)req;
     (void)resp;
     (void)p;
     web_ctx_t *c = ctxp;
+    const char *state_s = http_param(req, "state");
+    wf_state_t state = 0;
+    if (state_s && wf_state_parse(state_s, &state) != 0)
+        return bad_request(c, "state は draft, submitted, in_review, returned, accepted のいずれかです",
+                           "state is one of draft, submitted, in_review, returned, accepted");
     assessment_t *v = NULL;
     size_t n = 0;
     int rc = store_assessment_list(c->st, &c->actor, &v, &n);
@@ -382,7 +387,8 @@ static int api_assessments(const http_req_t *req, http_resp_t *resp, const route
         return store_fail(c, rc);
     json_t *list = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(list, assessment_json(&v[i]));
+        if (!state_s || v[i].state == state)
+            json_array_append_new(list, assessment_json(&v[i]));
     assessment_list_free(v, n);
     json_t *root = json_object();
     jset(root, "assessments", list);

@@ -280,6 +280,11 @@ round_trip() {
     check 200 "the bank accepts" b_admin POST "/api/v1/assessments/$A/accept" '{"comment":"承認"}'
     jcheck "accepted" '.state == "accepted"'
     check 409 "an accepted assessment cannot be returned" b_admin POST "/api/v1/assessments/$A/return"
+    check 200 "the list filtered by state" b_viewer GET "/api/v1/assessments?state=accepted"
+    jcheck "… holds the accepted assessment only" "[.assessments[].id] == [$A]"
+    check 200 "… by a Japanese state label" b_viewer GET "/api/v1/assessments?state=%E6%89%BF%E8%AA%8D%E6%B8%88"
+    jcheck "… the same" "[.assessments[].id] == [$A]"
+    check 400 "an unknown state" b_viewer GET "/api/v1/assessments?state=done"
     check 200 "GET after the round" p_viewer GET "/api/v1/assessments/$A"
     jcheck "the answers and their versions" \
         '.state == "accepted" and .items[0].answers.partner.version == 3 and .items[0].answers.partner.plan == "2027年3月までに文書化" and .items[8].answers.bank.status == "na"'
@@ -314,6 +319,13 @@ round_trip() {
         notok "$ENGINE: the CP932 CSV decodes"
     fi
     check 400 "an unknown export format" p_viewer GET "/api/v1/assessments/$A/export?format=pdf"
+    local e
+    e=$(fresh)
+    check 200 "an answer CP932 cannot hold" p_editor PUT "/api/v1/assessments/$e/items/4/answers/partner" \
+        '{"current":"絵文字 🙂","version":0}'
+    check 400 "… cannot be exported as CP932" p_viewer GET "/api/v1/assessments/$e/export?format=csv&encoding=cp932"
+    jcheck "… bad_request naming the character" '.error.code == "bad_request" and (.error.message | test("🙂|U\\+1F642"))'
+    check 200 "… but as UTF-8" p_viewer GET "/api/v1/assessments/$e/export?format=csv&encoding=utf8"
     check 400 "an unknown side" p_viewer GET "/api/v1/assessments/$A/export?format=csv&side=both"
     check 400 "an unknown encoding" p_viewer GET "/api/v1/assessments/$A/export?format=csv&encoding=latin1"
 
