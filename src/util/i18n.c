@@ -3,7 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static lang_t current = LANG_JA;
+/* Per thread: the command line sets it once from the environment, the web
+ * server for each request from the request (web_handle), so messages that
+ * deeper layers word with tr() — the store's refusals — follow the
+ * request's language. */
+static _Thread_local lang_t current = LANG_JA;
 
 lang_t i18n_from_locale(const char *loc)
 {

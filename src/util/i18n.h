@@ -1,9 +1,9 @@
 /*
  * i18n — the product speaks Japanese first, English second.  Messages are
  * written in pairs at the point of use (tr("日本語", "English")); the
- * language is chosen once per process from LC_ALL / LC_MESSAGES / LANG
- * (Japanese unless the locale names another language), or per request by the
- * web layer later on.
+ * language is per thread: chosen once from LC_ALL / LC_MESSAGES / LANG by the
+ * command line (Japanese unless the locale names another language), and for
+ * each request by the web layer.
  */
 #ifndef APICHECK_I18N_H
 #define APICHECK_I18N_H

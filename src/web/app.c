@@ -5,6 +5,7 @@
  */
 #include "web/web.h"
 
+#include "util/i18n.h"
 #include "util/xmem.h"
 #include "web/assets.h"
 #include "web/ctx.h"
@@ -229,6 +230,8 @@ void web_handle(const http_req_t *req, http_resp_t *resp, void *appv)
     memset(&c, 0, sizeof c);
     c.app = app;
     c.req = req;
+    /* Messages worded below the web layer (the store's) follow the request. */
+    i18n_set(req->lang);
     c.resp = resp;
     const route_t *r;
     route_params_t p;
