@@ -617,6 +617,21 @@ hostile() {
         ok "# SKIP cookie sessions: POST /login gave no session"
     fi
 
+    # A database that cannot take the write in time: 503, as JSON (SQLite:
+    # another process holds the write lock past the server's 10 s busy timeout).
+    if [ "$ENGINE" = sqlite ] && command -v sqlite3 >/dev/null; then
+        { echo "BEGIN EXCLUSIVE;"; sleep 14; echo "COMMIT;"; } | sqlite3 "$DB" &
+        local locker=$! _
+        pids+=("$locker")
+        for _ in $(seq 1 50); do # until the lock is held
+            sqlite3 "$DB" "BEGIN IMMEDIATE; COMMIT;" 2>/dev/null || break
+            sleep 0.1
+        done
+        check 503 "a locked database is 503" p_editor PUT "$P" '{"status":"done","version":1}'
+        jcheck "… unavailable, as JSON" '.error.code == "unavailable"'
+        wait "$locker"
+    fi
+
     # Revoked and garbage tokens.
     local tid
     TOK[revoked]=$(cli root token add p_editor doomed)
