@@ -2,13 +2,18 @@
 #
 #   ENGINES        "sqlite pg" when $APICHECK_TEST_PG names a PostgreSQL server
 #                  (tests/run-all starts a private one), else "sqlite" and a
-#                  skip is reported for PostgreSQL
+#                  skip is reported for PostgreSQL.  APICHECK_SHELL_ENGINES=sqlite
+#                  keeps to SQLite (the sanitizer pass: the engine layer runs
+#                  under ASan in the unit tests on both engines, the shell tests
+#                  on PostgreSQL in the normal pass)
 #   new_db E NAME  set ENGINE=E and DB to a fresh, empty database: a file in
 #                  $T, or a new database on the server (dropped at exit)
 #   db_sql SQL     run SQL on $DB with the engine's own client (sqlite3, psql),
 #                  behind apicheck's back; rows come out as a|b|c
 ENGINES=sqlite
-if [ -n "${APICHECK_TEST_PG:-}" ]; then
+if [ "${APICHECK_SHELL_ENGINES:-}" = sqlite ]; then
+    ok "# SKIP PostgreSQL: this pass keeps the shell tests to SQLite"
+elif [ -n "${APICHECK_TEST_PG:-}" ]; then
     ENGINES="sqlite pg"
 else
     ok "# SKIP PostgreSQL: APICHECK_TEST_PG is not set"
