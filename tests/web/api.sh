@@ -151,6 +151,35 @@ setup() {
     done
 }
 
+# ---- apicheck token (the command line's side of API tokens) ---------------------
+
+cli_tokens() {
+    local run=("$BIN" --sync normal --db "$DB")
+    expect 0 "$ENGINE: token --help" -- "$BIN" token --help
+    contains "$T/out" "Authorization: Bearer" "$ENGINE: the help says how tokens are sent"
+    expect 2 "$ENGINE: an unknown token subcommand is a usage error" -- "${run[@]}" --as p_editor token frob p_editor
+    expect 2 "$ENGINE: token add without a name is a usage error" -- "${run[@]}" --as p_editor token add p_editor
+    expect 0 "$ENGINE: a user makes their own token" -- "${run[@]}" --as p_editor token add p_editor mine
+    local mine
+    mine=$(cat "$T/out")
+    if grep -qxE '[A-Za-z0-9_-]{43}' "$T/out"; then
+        ok "$ENGINE: the token is printed once, 43 base64url characters"
+    else
+        notok "$ENGINE: the token is printed once, 43 base64url characters"
+    fi
+    expect 1 "$ENGINE: a user may not make tokens for another" -- "${run[@]}" --as p_editor token add p_admin theirs
+    expect 1 "$ENGINE: … nor list another's" -- "${run[@]}" --as p_editor token list p_admin
+    expect 0 "$ENGINE: token list" -- "${run[@]}" --as p_editor token list p_editor
+    contains "$T/out" "mine" "$ENGINE: the list names the token"
+    lacks "$T/out" "$mine" "$ENGINE: the list never shows the token itself"
+    local tid
+    tid=$(cli p_editor token list p_editor | awk -F'\t' '$2 == "mine" {print $1}')
+    expect 1 "$ENGINE: an operator may not revoke it as another user's" -- \
+        "${run[@]}" --as root token revoke p_admin "$tid"
+    expect 0 "$ENGINE: the user revokes their own" -- "${run[@]}" --as p_editor token revoke p_editor "$tid"
+    expect 1 "$ENGINE: … once" -- "${run[@]}" --as p_editor token revoke p_editor "$tid"
+}
+
 # ---- every endpoint, and the round over the API -------------------------------
 
 round_trip() {
@@ -665,6 +694,7 @@ for engine in $ENGINES; do
         stop
         continue
     fi
+    cli_tokens
     round_trip
     matrix
     hostile
