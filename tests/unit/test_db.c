@@ -53,44 +53,15 @@ static db_t *fx_open(fx_t *f, int busy_timeout_ms)
     return db;
 }
 
-static void sqlite_unlink(const char *path)
-{
-    static const char *const suffixes[] = { "", "-wal", "-shm" };
-    for (size_t i = 0; i < 3; i++) {
-        char *p = xasprintf("%s%s", path, suffixes[i]);
-        unlink(p);
-        free(p);
-    }
-}
-
 static int fx_setup(void **state)
 {
     const engine_cfg_t *cfg = *state;
     fx_t *f = calloc(1, sizeof *f);
     assert_non_null(f);
     f->cfg = cfg;
-    if (cfg->engine == DB_ENGINE_SQLITE) {
-        static int n;
-        snprintf(f->url, sizeof f->url, "%s/db-%d.db", tu_tmpdir(), ++n);
-        sqlite_unlink(f->url);
-    } else {
-        snprintf(f->url, sizeof f->url, "%s", getenv("APICHECK_TEST_PG"));
-        char *err = NULL;
-        db_t *admin = db_open(f->url, NULL, &err);
-        if (!admin) {
-            fprintf(stderr, "cannot reach APICHECK_TEST_PG: %s\n", err);
-            free(err);
-            free(f);
-            return -1;
-        }
-        int rc = db_exec(admin, "DROP SCHEMA IF EXISTS " PG_SCHEMA " CASCADE; CREATE SCHEMA " PG_SCHEMA);
-        if (rc != DB_OK)
-            fprintf(stderr, "resetting schema: %s\n", db_errmsg(admin));
-        db_close(admin);
-        if (rc != DB_OK) {
-            free(f);
-            return -1;
-        }
+    if (tu_engine_url(cfg->engine == DB_ENGINE_PG, "db", PG_SCHEMA, f->url, sizeof f->url) != 0) {
+        free(f);
+        return -1;
     }
     f->db = fx_open(f, 0);
     *state = f;
@@ -102,7 +73,7 @@ static int fx_teardown(void **state)
     fx_t *f = *state;
     db_close(f->db);
     if (f->cfg->engine == DB_ENGINE_SQLITE)
-        sqlite_unlink(f->url);
+        tu_sqlite_unlink(f->url);
     free(f);
     return 0;
 }
@@ -941,7 +912,7 @@ static void test_backup(void **state)
         free(path);
         return;
     }
-    sqlite_unlink(path);
+    tu_sqlite_unlink(path);
     assert_int_equal(db_backup(f->db, path, &err), DB_OK);
     assert_null(err);
     db_open_opt_t o = { .must_exist = true };
@@ -950,7 +921,7 @@ static void test_backup(void **state)
     assert_int_equal(db_schema_check(copy, NULL), DB_OK);
     assert_int_equal(q_int(copy, "SELECT count(*) FROM organizations WHERE name = $1", "控え銀行", NULL), 1);
     db_close(copy);
-    sqlite_unlink(path);
+    tu_sqlite_unlink(path);
     assert_int_equal(db_backup(f->db, "/nonexistent-dir/x.db", &err), DB_ERR_OTHER);
     assert_non_null(err);
     free(err);
@@ -1015,13 +986,6 @@ static void test_bench_commits(void **state)
 int main(void)
 {
     const struct CMUnitTest sqlite_tests[] = ALL_TESTS(sqlite_cfg);
-    int failed = cmocka_run_group_tests_name("db-sqlite", sqlite_tests, NULL, NULL);
-    const char *pg = getenv("APICHECK_TEST_PG");
-    if (pg && *pg) {
-        const struct CMUnitTest pg_tests[] = ALL_TESTS(pg_cfg);
-        failed += cmocka_run_group_tests_name("db-pg", pg_tests, NULL, NULL);
-    } else {
-        printf("# SKIP db-pg: APICHECK_TEST_PG is not set (tests/run-all starts a server)\n");
-    }
-    return failed;
+    const struct CMUnitTest pg_tests[] = ALL_TESTS(pg_cfg);
+    return TU_RUN_ENGINES("db", sqlite_tests, pg_tests);
 }

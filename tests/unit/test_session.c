@@ -28,26 +28,8 @@ static int setup(void **state, bool pg)
 {
     fx_t *f = xcalloc(1, sizeof *f);
     f->pg = pg;
-    if (!pg) {
-        static int n;
-        snprintf(f->url, sizeof f->url, "%s/session-%d-%d.db", tu_tmpdir(), (int)getpid(), ++n);
-        unlink(f->url);
-    } else {
-        snprintf(f->url, sizeof f->url, "%s", getenv("APICHECK_TEST_PG"));
-        db_t *admin = db_open(f->url, NULL, NULL);
-        assert_non_null(admin);
-        assert_int_equal(db_exec(admin, "DROP SCHEMA IF EXISTS " PG_SCHEMA
-                                        " CASCADE; CREATE SCHEMA " PG_SCHEMA),
-                         DB_OK);
-        db_close(admin);
-    }
-    store_open_opt_t o = { .create = true, .pg_schema = pg ? PG_SCHEMA : NULL };
-    char *err = NULL;
-    f->st = store_open(f->url, &o, &err);
-    if (!f->st) {
-        fprintf(stderr, "%s\n", err);
-        fail();
-    }
+    assert_int_equal(tu_engine_url(pg, "session", PG_SCHEMA, f->url, sizeof f->url), 0);
+    f->st = tu_store_open(f->url, pg, PG_SCHEMA, true);
     actor_t sys = store_system_actor();
     int64_t org;
     assert_int_equal(store_org_create(f->st, &sys, ORG_PARTNER, "かけいぼ", NULL, &org), ST_OK);
@@ -249,16 +231,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_api_tokens, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_totp_store, setup_sqlite, teardown),
     };
-    const struct CMUnitTest pg[] = {
+    const struct CMUnitTest pg_tests[] = {
         cmocka_unit_test_setup_teardown(test_sessions, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_throttle, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_api_tokens, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_totp_store, setup_pg, teardown),
     };
-    int rc = cmocka_run_group_tests_name("session-sqlite", sq, NULL, NULL);
-    if (getenv("APICHECK_TEST_PG") && *getenv("APICHECK_TEST_PG"))
-        rc |= cmocka_run_group_tests_name("session-pg", pg, NULL, NULL);
-    else
-        printf("# SKIP session-pg: APICHECK_TEST_PG is not set\n");
-    return rc;
+    return TU_RUN_ENGINES("session", sq, pg_tests);
 }

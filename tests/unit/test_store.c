@@ -23,38 +23,12 @@ typedef struct fx {
     actor_t sys;
 } fx_t;
 
-static store_t *fx_open(fx_t *f, bool create)
-{
-    store_open_opt_t o = { .create = create, .pg_schema = f->pg ? PG_SCHEMA : NULL };
-    char *err = NULL;
-    store_t *st = store_open(f->url, &o, &err);
-    if (!st) {
-        fprintf(stderr, "store_open %s: %s\n", f->url, err);
-        free(err);
-        fail();
-    }
-    return st;
-}
-
 static int setup(void **state, bool pg)
 {
     fx_t *f = xcalloc(1, sizeof *f);
     f->pg = pg;
-    if (!pg) {
-        static int n;
-        snprintf(f->url, sizeof f->url, "%s/store-%d-%d.db", tu_tmpdir(), (int)getpid(), ++n);
-        unlink(f->url);
-    } else {
-        snprintf(f->url, sizeof f->url, "%s", getenv("APICHECK_TEST_PG"));
-        char *err = NULL;
-        db_t *admin = db_open(f->url, NULL, &err);
-        assert_non_null(admin);
-        assert_int_equal(db_exec(admin, "DROP SCHEMA IF EXISTS " PG_SCHEMA
-                                        " CASCADE; CREATE SCHEMA " PG_SCHEMA),
-                         DB_OK);
-        db_close(admin);
-    }
-    f->st = fx_open(f, true);
+    assert_int_equal(tu_engine_url(pg, "store", PG_SCHEMA, f->url, sizeof f->url), 0);
+    f->st = tu_store_open(f->url, pg, PG_SCHEMA, true);
     f->sys = store_system_actor();
     *state = f;
     return 0;
@@ -133,7 +107,7 @@ static void test_open_and_catalog(void **state)
     catalog_free(b);
     catalog_free(c);
     /* Re-opening without create checks the schema and works. */
-    store_t *again = fx_open(f, false);
+    store_t *again = tu_store_open(f->url, f->pg, PG_SCHEMA, false);
     store_close(again);
     /* A non-operator cannot import catalogs. */
     actor_t viewer = { 5, 1, ORG_BANK, ROLE_ADMIN, false };
@@ -312,14 +286,11 @@ static void test_audit_delete_reorder(void **state)
     assert_int_equal(bad, 6);
     /* Put it back? No: reorder two others in a fresh world instead. */
     store_close(f->st);
-    if (!f->pg) {
-        unlink(f->url);
-    } else {
-        db_t *admin = db_open(f->url, NULL, NULL);
-        db_exec(admin, "DROP SCHEMA IF EXISTS " PG_SCHEMA " CASCADE; CREATE SCHEMA " PG_SCHEMA);
-        db_close(admin);
-    }
-    f->st = fx_open(f, true);
+    if (!f->pg)
+        tu_sqlite_unlink(f->url);
+    else
+        (void)tu_pg_fresh_schema(f->url, PG_SCHEMA);
+    f->st = tu_store_open(f->url, f->pg, PG_SCHEMA, true);
     mk_world(f);
     exec_raw(f, "UPDATE audit_events SET seq = 1000 WHERE seq = 7");
     exec_raw(f, "UPDATE audit_events SET seq = 7 WHERE seq = 8");
@@ -344,10 +315,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_audit_chain, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_audit_delete_reorder, setup_pg, teardown),
     };
-    int rc = cmocka_run_group_tests_name("store-sqlite", sqlite_tests, NULL, NULL);
-    if (getenv("APICHECK_TEST_PG") && *getenv("APICHECK_TEST_PG"))
-        rc |= cmocka_run_group_tests_name("store-pg", pg_tests, NULL, NULL);
-    else
-        printf("# SKIP store-pg: APICHECK_TEST_PG is not set\n");
-    return rc;
+    return TU_RUN_ENGINES("store", sqlite_tests, pg_tests);
 }

@@ -79,56 +79,16 @@ static void mk_world(fx_t *f)
                      ST_OK);
 }
 
-static store_t *fx_open(fx_t *f)
-{
-    store_open_opt_t o = { .create = true, .pg_schema = f->pg ? PG_SCHEMA : NULL };
-    char *err = NULL;
-    store_t *st = store_open(f->url, &o, &err);
-    if (!st) {
-        fprintf(stderr, "store_open %s: %s\n", f->url, err);
-        free(err);
-        fail();
-    }
-    return st;
-}
-
-static void sqlite_unlink(const char *path)
-{
-    static const char *const suffixes[] = { "", "-wal", "-shm" };
-    for (size_t i = 0; i < 3; i++) {
-        char *p = xasprintf("%s%s", path, suffixes[i]);
-        unlink(p);
-        free(p);
-    }
-}
-
 static int setup(void **state, bool pg)
 {
     fx_t *f = xcalloc(1, sizeof *f);
     f->pg = pg;
-    if (!pg) {
-        static int n;
-        snprintf(f->url, sizeof f->url, "%s/asm-%d-%d.db", tu_tmpdir(), (int)getpid(), ++n);
-        sqlite_unlink(f->url);
-    } else {
-        snprintf(f->url, sizeof f->url, "%s", getenv("APICHECK_TEST_PG"));
-        char *err = NULL;
-        db_t *admin = db_open(f->url, NULL, &err);
-        if (!admin) {
-            fprintf(stderr, "cannot reach APICHECK_TEST_PG: %s\n", err);
-            free(err);
-            free(f);
-            return -1;
-        }
-        int rc = db_exec(admin, "DROP SCHEMA IF EXISTS " PG_SCHEMA " CASCADE; CREATE SCHEMA " PG_SCHEMA);
-        db_close(admin);
-        if (rc != DB_OK) {
-            free(f);
-            return -1;
-        }
+    if (tu_engine_url(pg, "asm", PG_SCHEMA, f->url, sizeof f->url) != 0) {
+        free(f);
+        return -1;
     }
     i18n_set(LANG_EN);
-    f->st = fx_open(f);
+    f->st = tu_store_open(f->url, pg, PG_SCHEMA, true);
     f->sys = store_system_actor();
     mk_world(f);
     *state = f;
@@ -143,7 +103,7 @@ static int teardown(void **state)
     fx_t *f = *state;
     store_close(f->st);
     if (!f->pg)
-        sqlite_unlink(f->url);
+        tu_sqlite_unlink(f->url);
     free(f);
     return 0;
 }
@@ -1352,13 +1312,6 @@ static void test_bench_saves(void **state)
 int main(void)
 {
     const struct CMUnitTest sqlite_tests[] = ALL(setup_sqlite);
-    int failed = cmocka_run_group_tests_name("store-assessment-sqlite", sqlite_tests, NULL, NULL);
-    const char *pg = getenv("APICHECK_TEST_PG");
-    if (pg && *pg) {
-        const struct CMUnitTest pg_tests[] = ALL(setup_pg);
-        failed += cmocka_run_group_tests_name("store-assessment-pg", pg_tests, NULL, NULL);
-    } else {
-        printf("# SKIP store-assessment-pg: APICHECK_TEST_PG is not set (tests/run-all starts a server)\n");
-    }
-    return failed;
+    const struct CMUnitTest pg_tests[] = ALL(setup_pg);
+    return TU_RUN_ENGINES("store-assessment", sqlite_tests, pg_tests);
 }

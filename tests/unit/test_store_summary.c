@@ -37,52 +37,16 @@ static void mk_user(fx_t *f, const char *login, int64_t org, role_t role, bool o
     assert_int_equal(store_user_create(f->st, &f->sys, &u, NULL, NULL), ST_OK);
 }
 
-static void sqlite_unlink(const char *path)
-{
-    static const char *const suffixes[] = { "", "-wal", "-shm" };
-    for (size_t i = 0; i < 3; i++) {
-        char *p = xasprintf("%s%s", path, suffixes[i]);
-        unlink(p);
-        free(p);
-    }
-}
-
 static int setup(void **state, bool pg)
 {
     fx_t *f = xcalloc(1, sizeof *f);
     f->pg = pg;
-    if (!pg) {
-        static int n;
-        snprintf(f->url, sizeof f->url, "%s/summary-%d-%d.db", tu_tmpdir(), (int)getpid(), ++n);
-        sqlite_unlink(f->url);
-    } else {
-        snprintf(f->url, sizeof f->url, "%s", getenv("APICHECK_TEST_PG"));
-        char *err = NULL;
-        db_t *admin = db_open(f->url, NULL, &err);
-        if (!admin) {
-            fprintf(stderr, "cannot reach APICHECK_TEST_PG: %s\n", err);
-            free(err);
-            free(f);
-            return -1;
-        }
-        int rc = db_exec(admin,
-                         "DROP SCHEMA IF EXISTS " PG_SCHEMA " CASCADE; CREATE SCHEMA " PG_SCHEMA);
-        db_close(admin);
-        if (rc != DB_OK) {
-            free(f);
-            return -1;
-        }
-    }
-    i18n_set(LANG_EN);
-    store_open_opt_t o = { .create = true, .pg_schema = pg ? PG_SCHEMA : NULL };
-    char *err = NULL;
-    f->st = store_open(f->url, &o, &err);
-    if (!f->st) {
-        fprintf(stderr, "store_open %s: %s\n", f->url, err);
-        free(err);
+    if (tu_engine_url(pg, "summary", PG_SCHEMA, f->url, sizeof f->url) != 0) {
         free(f);
         return -1;
     }
+    i18n_set(LANG_EN);
+    f->st = tu_store_open(f->url, pg, PG_SCHEMA, true);
     f->sys = store_system_actor();
     store_t *st = f->st;
     assert_int_equal(store_org_create(st, &f->sys, ORG_BANK, "みらい銀行", NULL, &f->bank), ST_OK);
@@ -115,7 +79,7 @@ static int teardown(void **state)
     fx_t *f = *state;
     store_close(f->st);
     if (!f->pg)
-        sqlite_unlink(f->url);
+        tu_sqlite_unlink(f->url);
     free(f);
     return 0;
 }
@@ -441,13 +405,6 @@ int main(void)
     };
     int failed = cmocka_run_group_tests_name("chart", pure, NULL, NULL);
     const struct CMUnitTest sqlite_tests[] = ALL(setup_sqlite);
-    failed += cmocka_run_group_tests_name("store-summary-sqlite", sqlite_tests, NULL, NULL);
-    const char *pg = getenv("APICHECK_TEST_PG");
-    if (pg && *pg) {
-        const struct CMUnitTest pg_tests[] = ALL(setup_pg);
-        failed += cmocka_run_group_tests_name("store-summary-pg", pg_tests, NULL, NULL);
-    } else {
-        printf("# SKIP store-summary-pg: APICHECK_TEST_PG is not set (tests/run-all starts a server)\n");
-    }
-    return failed;
+    const struct CMUnitTest pg_tests[] = ALL(setup_pg);
+    return failed + TU_RUN_ENGINES("store-summary", sqlite_tests, pg_tests);
 }

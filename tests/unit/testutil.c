@@ -1,6 +1,9 @@
 #include "testutil.h"
 
+#include "db/db.h"
+#include "db/store.h"
 #include "util/file.h"
+#include "util/xmem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,4 +46,73 @@ const char *tu_tmpdir(void)
         }
     }
     return dir;
+}
+
+void tu_sqlite_unlink(const char *path)
+{
+    static const char *const suffixes[] = { "", "-wal", "-shm" };
+    for (size_t i = 0; i < 3; i++) {
+        char *p = xasprintf("%s%s", path, suffixes[i]);
+        unlink(p);
+        free(p);
+    }
+}
+
+int tu_pg_fresh_schema(const char *url, const char *schema)
+{
+    char *err = NULL;
+    db_t *admin = db_open(url, NULL, &err);
+    if (!admin) {
+        fprintf(stderr, "cannot reach APICHECK_TEST_PG: %s\n", err);
+        free(err);
+        return -1;
+    }
+    char *sql = xasprintf("DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", schema, schema);
+    int rc = db_exec(admin, sql);
+    free(sql);
+    if (rc != DB_OK)
+        fprintf(stderr, "resetting schema %s: %s\n", schema, db_errmsg(admin));
+    db_close(admin);
+    return rc == DB_OK ? 0 : -1;
+}
+
+int tu_engine_url(bool pg, const char *tag, const char *schema, char *url, size_t n)
+{
+    if (!pg) {
+        static int k;
+        snprintf(url, n, "%s/%s-%d-%d.db", tu_tmpdir(), tag, (int)getpid(), ++k);
+        tu_sqlite_unlink(url);
+        return 0;
+    }
+    const char *env = getenv("APICHECK_TEST_PG");
+    snprintf(url, n, "%s", env ? env : "");
+    return tu_pg_fresh_schema(url, schema);
+}
+
+store_t *tu_store_open(const char *url, bool pg, const char *schema, bool create)
+{
+    store_open_opt_t o = { .create = create, .pg_schema = pg ? schema : NULL };
+    char *err = NULL;
+    store_t *st = store_open(url, &o, &err);
+    if (!st) {
+        fprintf(stderr, "store_open %s: %s\n", url, err);
+        free(err);
+        fail();
+    }
+    return st;
+}
+
+int tu_run_engines(const char *name, const struct CMUnitTest *sqlite_tests, size_t n_sqlite,
+                   const struct CMUnitTest *pg_tests, size_t n_pg)
+{
+    char group[128];
+    snprintf(group, sizeof group, "%s-sqlite", name);
+    int failed = _cmocka_run_group_tests(group, sqlite_tests, n_sqlite, NULL, NULL);
+    const char *pg = getenv("APICHECK_TEST_PG");
+    snprintf(group, sizeof group, "%s-pg", name);
+    if (pg && *pg)
+        failed += _cmocka_run_group_tests(group, pg_tests, n_pg, NULL, NULL);
+    else
+        printf("# SKIP %s: APICHECK_TEST_PG is not set (tests/run-all starts a server)\n", group);
+    return failed;
 }
