@@ -22,42 +22,12 @@
 /* A string literal and its length. */
 #define S(lit) (lit), strlen(lit)
 
+/* tu_small_catalog() with a second reference on item 1. */
 static catalog_t *tcat(void)
 {
-    catalog_t *c = catalog_new();
-    c->id = xstrdup("test-cat");
-    c->title = xstrdup("テスト用チェックリスト");
-    c->date = xstrdup("2018-08-02");
-    c->publisher = xstrdup("テストWG");
-    item_t *it = catalog_add_item(c);
-    it->no = 1;
-    it->category = xstrdup("情報・セキュリティ管理態勢");
-    it->objective = xstrdup("セキュリティ管理責任の所在と対象範囲を明確にする。");
-    it->target = TARGET_PARTNER;
-    item_add_ref(it, REF_SOURCE_FISC, "統4", NULL, NULL);
-    item_add_ref(it, REF_SOURCE_FISC, "統6", NULL, NULL);
-    it = catalog_add_item(c);
-    it->no = 2;
-    it->category = xstrdup("情報・セキュリティ管理態勢");
-    it->objective = xstrdup("銀行の目標。");
-    it->target = TARGET_BANK;
-    it->note = xstrdup("銀行の備考");
-    it = catalog_add_item(c);
-    it->no = 3;
-    it->category = xstrdup("外部委託管理");
-    it->objective = xstrdup("共通の目標、両者で回答する。");
-    it->target = TARGET_BOTH;
-    item_add_ref(it, REF_SOURCE_SECURITY, "3.3.2", "外部からの不正アクセス対策", "t");
-    item_add_ref(it, REF_SOURCE_FISC, "統20", NULL, NULL);
+    catalog_t *c = tu_small_catalog();
+    item_add_ref(&c->items[0], REF_SOURCE_FISC, "統6", NULL, NULL);
     return c;
-}
-
-static bool diag_has(const diag_t *d, const char *needle)
-{
-    for (size_t i = 0; i < d->n; i++)
-        if (strstr(d->v[i].en, needle) || strstr(d->v[i].ja, needle))
-            return true;
-    return false;
 }
 
 static table_t *parse_ok(const char *data, size_t len, csv_encoding_t enc)
@@ -521,13 +491,13 @@ static void test_answers_import_problems(void **state)
     const char *csv = "通番,セキュリティ対応目標,回答者,対応状況\r\n"
                       "1,セキュリティ管理責任の所在と対象範囲を明確にする。,API接続先,たぶん\r\n";
     assert_null(answerset_from_csv(csv, strlen(csv), CSV_UTF8, c, -1, &d));
-    assert_true(diag_has(&d, "invalid status 'たぶん'"));
+    assert_true(tu_diag_has(&d, "invalid status 'たぶん'"));
     assert_int_equal(d.v[0].row, 2);
     assert_int_equal(d.v[0].col, 4);
     diag_free(&d);
     diag_init(&d, "in.csv");
     assert_null(answerset_from_csv("a,b\n", 4, CSV_UTF8, c, -1, &d));
-    assert_true(diag_has(&d, "no checklist header row"));
+    assert_true(tu_diag_has(&d, "no checklist header row"));
     diag_free(&d);
     catalog_free(c);
 }

@@ -16,43 +16,7 @@
 #include <string.h>
 
 /* A small hand-built catalog: one item of each target, notes, references. */
-static catalog_t *tcat(void)
-{
-    catalog_t *c = catalog_new();
-    c->id = xstrdup("test-cat");
-    c->title = xstrdup("テスト用チェックリスト");
-    c->date = xstrdup("2018-08-02");
-    c->publisher = xstrdup("テストWG");
-    item_t *it = catalog_add_item(c);
-    it->no = 1;
-    it->category = xstrdup("情報・セキュリティ管理態勢");
-    it->objective = xstrdup("セキュリティ管理責任の所在と対象範囲を明確にする。");
-    it->target = TARGET_PARTNER;
-    item_add_ref(it, REF_SOURCE_FISC, "統4", NULL, NULL);
-    it = catalog_add_item(c);
-    it->no = 2;
-    it->category = xstrdup("情報・セキュリティ管理態勢");
-    it->objective = xstrdup("銀行の目標。");
-    it->target = TARGET_BANK;
-    it->note = xstrdup("銀行の備考");
-    it = catalog_add_item(c);
-    it->no = 3;
-    it->category = xstrdup("外部委託管理");
-    it->objective = xstrdup("共通の目標、両者で回答する。");
-    it->target = TARGET_BOTH;
-    item_add_ref(it, REF_SOURCE_SECURITY, "3.3.2", "外部からの不正アクセス対策", "t");
-    item_add_ref(it, REF_SOURCE_FISC, "統20", NULL, NULL);
-    return c;
-}
-
-/* Does any recorded problem mention needle (in either language)? */
-static bool diag_has(const diag_t *d, const char *needle)
-{
-    for (size_t i = 0; i < d->n; i++)
-        if (strstr(d->v[i].en, needle) || strstr(d->v[i].ja, needle))
-            return true;
-    return false;
-}
+static catalog_t *tcat(void) { return tu_small_catalog(); }
 
 static void diag_dump(const diag_t *d)
 {
@@ -218,7 +182,7 @@ static void expect_answers_fail(const char *text, const char *const *needles)
         fprintf(stderr, "unexpectedly accepted: %s\n", text);
     assert_null(s);
     for (size_t i = 0; needles[i]; i++) {
-        if (!diag_has(&d, needles[i])) {
+        if (!tu_diag_has(&d, needles[i])) {
             fprintf(stderr, "missing problem '%s' for %s\n", needles[i], text);
             diag_dump(&d);
             fail();
@@ -290,7 +254,7 @@ static void test_answers_problems(void **state)
     diag_t d;
     diag_init(&d, NULL);
     assert_null(answerset_from_json("{}", (size_t)LIMIT_FILE_BYTES + 1, NULL, &d));
-    assert_true(diag_has(&d, "file too large"));
+    assert_true(tu_diag_has(&d, "file too large"));
     diag_free(&d);
 }
 
@@ -318,7 +282,7 @@ static void test_answers_lenient(void **state)
     answerset_free(s);
     /* …but item 1 is not the bank's, which the catalog knows. */
     assert_null(answerset_from_json(text, strlen(text), c, &d));
-    assert_true(diag_has(&d, "answers[4].side"));
+    assert_true(tu_diag_has(&d, "answers[4].side"));
     diag_free(&d);
     catalog_free(c);
 }
@@ -330,7 +294,7 @@ static void expect_catalog_fail(const char *text, const char *const *needles)
     catalog_t *c = catalog_from_json(text, strlen(text), &d);
     assert_null(c);
     for (size_t i = 0; needles[i]; i++) {
-        if (!diag_has(&d, needles[i])) {
+        if (!tu_diag_has(&d, needles[i])) {
             fprintf(stderr, "missing problem '%s' for %s\n", needles[i], text);
             diag_dump(&d);
             fail();

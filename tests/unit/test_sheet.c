@@ -80,14 +80,6 @@ static table_t *mk(const char *text)
     return t;
 }
 
-static bool diag_has(const diag_t *d, const char *needle)
-{
-    for (size_t i = 0; i < d->n; i++)
-        if (strstr(d->v[i].en, needle) || strstr(d->v[i].ja, needle))
-            return true;
-    return false;
-}
-
 /* The problem mentioning needle is at row/col (-1: any). */
 static void diag_at(const diag_t *d, const char *needle, long row, int col)
 {
@@ -377,7 +369,7 @@ static void test_no_header(void **state)
     int n;
     answerset_t *s = read("a|b\n1|2\n", -1, &d, &n);
     assert_int_equal(n, 1);
-    assert_true(diag_has(&d, "no checklist header row (the first 30 rows"));
+    assert_true(tu_diag_has(&d, "no checklist header row (the first 30 rows"));
     answerset_free(s);
     diag_free(&d);
 }
@@ -472,16 +464,16 @@ static void test_read_catalog(void **state)
     diag_init(&d, NULL);
     t = mk("通番|区分|セキュリティ対応目標|対象者\n1|区分|目標|共通\n3|区分|目標|共通\n");
     assert_null(sheet_read_catalog(t, &d));
-    assert_true(diag_has(&d, "item 2 is missing"));
+    assert_true(tu_diag_has(&d, "item 2 is missing"));
     table_free(t);
     t = mk("通番|区分|セキュリティ対応目標|対象者\n\n");
     assert_null(sheet_read_catalog(t, &d));
-    assert_true(diag_has(&d, "no items"));
+    assert_true(tu_diag_has(&d, "no items"));
     table_free(t);
     t = mk("通番|セキュリティ対応目標\n1|目標\n");
     assert_null(sheet_read_catalog(t, &d));
-    assert_true(diag_has(&d, "no 区分 column"));
-    assert_true(diag_has(&d, "no 対象者 column"));
+    assert_true(tu_diag_has(&d, "no 区分 column"));
+    assert_true(tu_diag_has(&d, "no 対象者 column"));
     table_free(t);
     diag_free(&d);
 }

@@ -1,7 +1,9 @@
 #include "testutil.h"
 
+#include "core/catalog.h"
 #include "db/db.h"
 #include "db/store.h"
+#include "util/diag.h"
 #include "util/file.h"
 #include "util/xmem.h"
 
@@ -46,6 +48,43 @@ const char *tu_tmpdir(void)
         }
     }
     return dir;
+}
+
+bool tu_diag_has(const diag_t *d, const char *needle)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (strstr(d->v[i].en, needle) || strstr(d->v[i].ja, needle))
+            return true;
+    return false;
+}
+
+catalog_t *tu_small_catalog(void)
+{
+    catalog_t *c = catalog_new();
+    c->id = xstrdup("test-cat");
+    c->title = xstrdup("テスト用チェックリスト");
+    c->date = xstrdup("2018-08-02");
+    c->publisher = xstrdup("テストWG");
+    item_t *it = catalog_add_item(c);
+    it->no = 1;
+    it->category = xstrdup("情報・セキュリティ管理態勢");
+    it->objective = xstrdup("セキュリティ管理責任の所在と対象範囲を明確にする。");
+    it->target = TARGET_PARTNER;
+    item_add_ref(it, REF_SOURCE_FISC, "統4", NULL, NULL);
+    it = catalog_add_item(c);
+    it->no = 2;
+    it->category = xstrdup("情報・セキュリティ管理態勢");
+    it->objective = xstrdup("銀行の目標。");
+    it->target = TARGET_BANK;
+    it->note = xstrdup("銀行の備考");
+    it = catalog_add_item(c);
+    it->no = 3;
+    it->category = xstrdup("外部委託管理");
+    it->objective = xstrdup("共通の目標、両者で回答する。");
+    it->target = TARGET_BOTH;
+    item_add_ref(it, REF_SOURCE_SECURITY, "3.3.2", "外部からの不正アクセス対策", "t");
+    item_add_ref(it, REF_SOURCE_FISC, "統20", NULL, NULL);
+    return c;
 }
 
 void tu_sqlite_unlink(const char *path)

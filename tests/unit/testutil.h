@@ -20,6 +20,15 @@ const char *tu_seed_path(void);
 /* A fresh temporary directory under build/ for this test program. */
 const char *tu_tmpdir(void);
 
+/* Does any problem recorded in d mention needle (in either language)? */
+struct diag;
+bool tu_diag_has(const struct diag *d, const char *needle);
+/* A small hand-built catalog "test-cat" (2018-08-02, テストWG): item 1 for the
+ * partner citing 統4, item 2 for the bank with a note, item 3 for both citing
+ * 3.3.2 (point t) and 統20. Caller frees with catalog_free. */
+struct catalog;
+struct catalog *tu_small_catalog(void);
+
 /* ---- one test's fresh database, on SQLite or PostgreSQL ---------------- */
 
 /* Remove a SQLite file and its -wal and -shm companions (missing ones are
