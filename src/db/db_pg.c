@@ -3,6 +3,7 @@
  * results fetched on the first step, SQLSTATEs mapped to DB_ERR_*. */
 #include "db/db_impl.h"
 
+#include "util/hex.h"
 #include "util/xmem.h"
 
 #include <inttypes.h>
@@ -359,17 +360,6 @@ static int64_t pg_col_int64(db_stmt_t *st, int col)
     return v ? strtoll(v, NULL, 10) : 0;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* BYTEA arrives in text results as "\x" and hex digits (bytea_output=hex,
  * the default since 9.0); other types are returned as their text. */
 static const void *pg_col_blob(db_stmt_t *st, int col, size_t *len)
@@ -387,7 +377,8 @@ static const void *pg_col_blob(db_stmt_t *st, int col, size_t *len)
         size_t m = (n - 2) / 2;
         unsigned char *out = xmalloc(m ? m : 1);
         for (size_t i = 0; i < m; i++) {
-            int hi = hexval(v[2 + 2 * i]), lo = hexval(v[3 + 2 * i]);
+            int hi = hex_digit((unsigned char)v[2 + 2 * i]);
+            int lo = hex_digit((unsigned char)v[3 + 2 * i]);
             out[i] = (unsigned char)((hi < 0 ? 0 : hi) << 4 | (lo < 0 ? 0 : lo));
         }
         s->blobs[col] = out;

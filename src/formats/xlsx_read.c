@@ -24,6 +24,7 @@
 #include "formats/sheet.h"
 #include "core/wareki.h"
 #include "util/buf.h"
+#include "util/hex.h"
 #include "util/limits.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
@@ -98,17 +99,6 @@ static const char *attr(const char **atts, const char *local)
     return NULL;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* The code point of an "_xHHHH_" escape at s (n bytes available), or -1. */
 static long xesc(const char *s, size_t n)
 {
@@ -116,7 +106,7 @@ static long xesc(const char *s, size_t n)
         return -1;
     long v = 0;
     for (int i = 2; i < 6; i++) {
-        int h = hexval(s[i]);
+        int h = hex_digit((unsigned char)s[i]);
         if (h < 0)
             return -1;
         v = v * 16 + h;

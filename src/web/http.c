@@ -1,6 +1,7 @@
 #define _GNU_SOURCE /* memmem */
 #include "web/http.h"
 
+#include "util/hex.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
 #include "web/html.h"
@@ -32,17 +33,6 @@ static bool is_token(const char *s, size_t n)
         if (!is_tchar((unsigned char)s[i]))
             return false;
     return true;
-}
-
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 /* A C0 control or DEL. */
@@ -160,7 +150,7 @@ int http_path_decode(const char *raw, size_t n, char **out)
                 free(p);
                 return 400;
             }
-            int h1 = hexval((unsigned char)raw[i + 1]), h2 = hexval((unsigned char)raw[i + 2]);
+            int h1 = hex_digit((unsigned char)raw[i + 1]), h2 = hex_digit((unsigned char)raw[i + 2]);
             if (h1 < 0 || h2 < 0) {
                 free(p);
                 return 400;
@@ -283,7 +273,7 @@ static char *form_decode(const char *s, size_t n, size_t *outlen)
                 free(p);
                 return NULL;
             }
-            int h1 = hexval((unsigned char)s[i + 1]), h2 = hexval((unsigned char)s[i + 2]);
+            int h1 = hex_digit((unsigned char)s[i + 1]), h2 = hex_digit((unsigned char)s[i + 2]);
             if (h1 < 0 || h2 < 0) {
                 free(p);
                 return NULL;
