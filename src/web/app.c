@@ -5,6 +5,7 @@
  */
 #include "web/web.h"
 
+#include "db/db.h"
 #include "util/i18n.h"
 #include "util/xmem.h"
 #include "web/assets.h"
@@ -223,6 +224,20 @@ static void fill_login(web_ctx_t *c)
     user_list_free(us, n);
 }
 
+/* A store whose PostgreSQL connection is gone (the server restarted, the
+ * connection was terminated) is of no more use: close it, so that this
+ * thread's next request opens a new one.  True if it was dropped. */
+static bool drop_if_gone(web_app_t *app, web_ctx_t *c)
+{
+    if (!c->st || db_errcode(store_db(c->st)) != DB_ERR_GONE)
+        return false;
+    fprintf(stderr, "apicheck: database connection lost: %s\n", db_errmsg(store_db(c->st)));
+    pthread_setspecific(app->store_key, NULL);
+    store_close(c->st);
+    c->st = NULL;
+    return true;
+}
+
 void web_handle(const http_req_t *req, http_resp_t *resp, void *appv)
 {
     web_app_t *app = appv;
@@ -254,21 +269,37 @@ void web_handle(const http_req_t *req, http_resp_t *resp, void *appv)
              "cross-site requests are refused");
         return;
     }
-    if (app->db_url) {
-        char *err = NULL;
-        c.st = web_app_store(app, &err);
-        if (!c.st) {
-            fprintf(stderr, "apicheck: database unavailable: %s\n", err ? err : "?");
-            free(err);
-            if (!(r->flags & ROUTE_PUBLIC) || strcmp(r->pattern, "/healthz") != 0) {
-                fail(&c, 503, "unavailable", "データベースに接続できません。しばらくしてからやり直してください",
-                     "the database is unavailable; try again shortly");
-                return;
+    /* A connection that died since this thread's last request (PostgreSQL
+     * restarted) shows at the first query, authenticate's: it is dropped
+     * and the request tried once more on a new one (nothing was written);
+     * if that one is gone too, the database is away: 503. */
+    for (int tries = 0;; tries++) {
+        if (app->db_url) {
+            char *err = NULL;
+            c.st = web_app_store(app, &err);
+            if (!c.st) {
+                fprintf(stderr, "apicheck: database unavailable: %s\n", err ? err : "?");
+                free(err);
+                if (!(r->flags & ROUTE_PUBLIC) || strcmp(r->pattern, "/healthz") != 0) {
+                    fail(&c, 503, "unavailable", "データベースに接続できません。しばらくしてからやり直してください",
+                         "the database is unavailable; try again shortly");
+                    return;
+                }
             }
         }
+        authenticate(&c);
+        fill_login(&c);
+        if (!drop_if_gone(app, &c))
+            break;
+        if (tries > 0) {
+            fail(&c, 503, "unavailable", "データベースに接続できません。しばらくしてからやり直してください",
+                 "the database is unavailable; try again shortly");
+            return;
+        }
+        c.authed = c.bearer = c.totp_pending = false;
+        memset(&c.actor, 0, sizeof c.actor);
+        c.login[0] = c.session[0] = c.csrf[0] = '\0';
     }
-    authenticate(&c);
-    fill_login(&c);
     if (!(r->flags & ROUTE_PUBLIC) && !c.authed) {
         bool step_ok = c.totp_pending && (r->flags & ROUTE_TOTP_STEP);
         if (!step_ok) {
@@ -300,6 +331,7 @@ void web_handle(const http_req_t *req, http_resp_t *resp, void *appv)
         }
     }
     st = r->fn(req, resp, &p, &c);
+    drop_if_gone(app, &c);
     if (st)
         fail(&c, st, st == 404 ? "not_found" : st == 403 ? "forbidden" : "error",
              st == 404 ? "見つかりません" : "要求を処理できません",
