@@ -124,6 +124,12 @@ fuzz: fuzz-build
 bench:
 	@bench/run
 
+# Load and soak (tests/load/soak.sh): 500 keep-alive connections for 60 s of
+# mixed API reads and writes; not part of make test.
+.PHONY: soak
+soak: $(BIN)
+	@BIN=$(abspath $(BIN)) tests/load/soak.sh
+
 # The benchmark programs (bench/*.c), linked against the library.
 BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 bench-bin: $(BENCH_BIN)
