@@ -298,6 +298,23 @@ int cli_bad_option(const char *cmd, char **argv)
                      "option %s is unknown or lacks its argument", arg ? arg : "?");
 }
 
+int cli_help_only(const char *cmd, int argc, char **argv, const char *help_ja,
+                  const char *help_en)
+{
+    static const struct option opts[] = {
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    cli_getopt_reset();
+    int c;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        if (c == 'h')
+            return cli_help(help_ja, help_en);
+        return cli_bad_option(cmd, argv);
+    }
+    return -1;
+}
+
 /* ---- the store ---------------------------------------------------------- */
 
 static const char *db_url;
@@ -478,6 +495,13 @@ size_t cli_width(const char *s)
         w += wide ? 2 : 1;
     }
     return w;
+}
+
+void cli_cell_id(int64_t id, size_t width)
+{
+    char s[24];
+    snprintf(s, sizeof s, "%lld", (long long)id);
+    cli_cell(s, width);
 }
 
 void cli_cell(const char *s, size_t width)

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/answer.h"
 #include "core/catalog.h"
@@ -121,6 +122,8 @@ char *cli_password(const char *file, bool generate, bool *generated, bool *faile
  * ("-" for NULL or ""). */
 size_t cli_width(const char *s);
 void cli_cell(const char *s, size_t width);
+/* cli_cell of a row id in decimal. */
+void cli_cell_id(int64_t id, size_t width);
 
 /* Answers on a terminal.  Status and side in the current language;
  * cli_print_answer prints the status and every non-empty text, one field a
@@ -175,5 +178,10 @@ int cmd_token(int argc, char **argv);
  * missing argument (call on '?' or ':'); returns EXIT_USAGE. */
 void cli_getopt_reset(void);
 int cli_bad_option(const char *cmd, char **argv);
+/* Options of a command that takes none but --help (-h): prints the help and
+ * returns EXIT_OK on --help, returns cli_bad_option's EXIT_USAGE on any
+ * other option, and -1 with optind at the first operand otherwise. */
+int cli_help_only(const char *cmd, int argc, char **argv, const char *help_ja,
+                  const char *help_en);
 
 #endif

@@ -137,9 +137,7 @@ static int a_list(store_t *st, const actor_t *a)
     cli_cell(tr("期限", "DUE"), 10);
     printf("%s\n", tr("様式", "CATALOG"));
     for (size_t i = 0; i < n; i++) {
-        char id[24];
-        snprintf(id, sizeof id, "%lld", (long long)v[i].id);
-        cli_cell(id, 4);
+        cli_cell_id(v[i].id, 4);
         cli_cell(v[i].round, 10);
         cli_cell(state_name(v[i].state), 9);
         cli_cell(v[i].bank_name, 20);

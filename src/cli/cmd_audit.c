@@ -240,24 +240,16 @@ int cmd_audit(int argc, char **argv)
 
 int cmd_backup(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    cli_getopt_reset();
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        if (c == 'h')
-            return cli_help(backup_help_ja, backup_help_en);
-        return cli_bad_option("backup", argv);
-    }
+    int rc = cli_help_only("backup", argc, argv, backup_help_ja, backup_help_en);
+    if (rc >= 0)
+        return rc;
     if (argc - optind != 1)
         return cli_usage("backup", "複製先のファイルを 1 つ指定してください",
                          "name one file to copy to");
     const char *path = argv[optind];
     store_t *st;
     actor_t a;
-    int rc = cli_store_session("backup", &st, &a);
+    rc = cli_store_session("backup", &st, &a);
     if (rc >= 0)
         return rc;
     int r = store_backup(st, &a, path);

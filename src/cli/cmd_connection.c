@@ -83,9 +83,7 @@ static int conn_list(store_t *st, const actor_t *a)
     cli_cell(tr("範囲", "SCOPE"), 6);
     printf("%s\n", tr("状態", "STATE"));
     for (size_t i = 0; i < n; i++) {
-        char id[24];
-        snprintf(id, sizeof id, "%lld", (long long)v[i].id);
-        cli_cell(id, 4);
+        cli_cell_id(v[i].id, 4);
         cli_cell(v[i].bank_name, 24);
         cli_cell(v[i].partner_name, 24);
         cli_cell(scope_name(v[i].scope), 6);

@@ -143,17 +143,9 @@ int cmd_init(int argc, char **argv)
 
 int cmd_migrate(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    cli_getopt_reset();
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        if (c == 'h')
-            return cli_help(migrate_help_ja, migrate_help_en);
-        return cli_bad_option("migrate", argv);
-    }
+    int rc = cli_help_only("migrate", argc, argv, migrate_help_ja, migrate_help_en);
+    if (rc >= 0)
+        return rc;
     if (optind != argc)
         return cli_usage("migrate", "余分な引数があります: %s", "unexpected argument: %s",
                          argv[optind]);

@@ -62,9 +62,7 @@ static int org_list(store_t *st, const actor_t *a)
     cli_cell(tr("名称", "NAME"), 30);
     printf("%s\n", tr("登録番号", "REG NO"));
     for (size_t i = 0; i < n; i++) {
-        char id[24];
-        snprintf(id, sizeof id, "%lld", (long long)v[i].id);
-        cli_cell(id, 4);
+        cli_cell_id(v[i].id, 4);
         cli_cell(kind_name(v[i].kind), 10);
         cli_cell(v[i].name, 30);
         printf("%s%s\n", v[i].reg_no ? v[i].reg_no : "-",
