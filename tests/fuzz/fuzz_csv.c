@@ -3,6 +3,8 @@
  * catalog (the first byte picks the default side) and as a catalog edition.
  * Nothing may crash or leak; a failed read must say why; an answer set or a
  * catalog that reads cleanly must survive export -> import unchanged. */
+#include "fuzz_util.h"
+
 #include "core/answer.h"
 #include "core/catalog.h"
 #include "formats/csv.h"
@@ -41,14 +43,6 @@ static catalog_t *small_catalog(void)
     item_add_ref(&c->items[0], REF_SOURCE_FISC, "統4", NULL, NULL);
     item_add_ref(&c->items[2], REF_SOURCE_SECURITY, "3.3.2", "外部からの不正アクセス対策", "t");
     return c;
-}
-
-static void need_reason(const void *result, const diag_t *d, const char *what)
-{
-    if (!result && d->n == 0) {
-        fprintf(stderr, "%s failed without saying why\n", what);
-        abort();
-    }
 }
 
 static void answers_roundtrip(const catalog_t *cat, const answerset_t *s)

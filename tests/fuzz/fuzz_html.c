@@ -4,6 +4,8 @@
  * unreserved characters and %XX; and a URL that html_url_safe accepts
  * cannot turn into a script-running scheme once a browser strips the
  * white space it ignores (the oracle re-implements that stripping). */
+#include "fuzz_util.h"
+
 #include "util/buf.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
@@ -16,15 +18,6 @@
 #include <strings.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond, ...)                                                                   \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            fprintf(stderr, __VA_ARGS__);                                                  \
-            fputc('\n', stderr);                                                           \
-            abort();                                                                       \
-        }                                                                                  \
-    } while (0)
 
 static void check_escaped(const char *s, size_t n)
 {

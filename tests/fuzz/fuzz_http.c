@@ -8,6 +8,8 @@
  * character and is valid UTF-8; decoded parameters are valid UTF-8
  * without NUL. */
 #define _GNU_SOURCE /* memmem */
+#include "fuzz_util.h"
+
 #include "util/buf.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
@@ -21,15 +23,6 @@
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond, ...)                                                                   \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            fprintf(stderr, __VA_ARGS__);                                                  \
-            fputc('\n', stderr);                                                           \
-            abort();                                                                       \
-        }                                                                                  \
-    } while (0)
 
 static void check_path(const char *p)
 {

@@ -2,6 +2,8 @@
  * as a catalog and as an answer set (with and without a catalog to check
  * against).  Nothing may crash or leak; a failed read must say why; what
  * reads cleanly must survive write -> read unchanged. */
+#include "fuzz_util.h"
+
 #include "core/answer.h"
 #include "core/catalog.h"
 #include "formats/json_io.h"
@@ -29,14 +31,6 @@ static catalog_t *small_catalog(void)
         it->target = targets[i];
     }
     return c;
-}
-
-static void need_reason(const void *result, const diag_t *d, const char *what)
-{
-    if (!result && d->n == 0) {
-        fprintf(stderr, "%s failed without saying why\n", what);
-        abort();
-    }
 }
 
 static void answers_roundtrip(const answerset_t *s, const catalog_t *cat)

@@ -13,6 +13,8 @@
  * input's length picks the default side) and as a catalog edition.
  * Nothing may crash, leak or run away; a failed read must say why; answers
  * that read cleanly must survive XLSX export -> import unchanged. */
+#include "fuzz_util.h"
+
 #include "core/answer.h"
 #include "core/catalog.h"
 #include "formats/builtin.h"
@@ -40,14 +42,6 @@ const char *__ubsan_default_options(void)
 }
 
 #define MAX_PARTS 64
-
-static void need_reason(const void *result, const diag_t *d, const char *what)
-{
-    if (!result && d->n == 0) {
-        fprintf(stderr, "%s failed without saying why\n", what);
-        abort();
-    }
-}
 
 /* Zip the "--- name" parts of text (stored); a fresh buffer, or NULL when
  * the text holds no part. */
