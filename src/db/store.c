@@ -89,6 +89,17 @@ int st_commit(store_t *st)
     return rc == DB_OK ? ST_OK : st_db_fail(st, rc);
 }
 
+int st_end_create(store_t *st, int rc, int64_t *id, int64_t new_id)
+{
+    if (rc)
+        return st_abort(st, rc);
+    if ((rc = st_commit(st)))
+        return rc;
+    if (id)
+        *id = new_id;
+    return ST_OK;
+}
+
 int st_begin_write(store_t *st)
 {
     int rc = db_begin_write(st->db);
@@ -490,13 +501,7 @@ int store_org_create(store_t *st, const actor_t *a, org_kind_t kind, const char 
     snprintf(oid_s, sizeof oid_s, "%lld", (long long)oid);
     rc = store_audit_append(st, a, "org.create", "org", oid_s, NULL, buf_str(&after));
     buf_free(&after);
-    if (rc)
-        return st_abort(st, rc);
-    if ((rc = st_commit(st)))
-        return rc;
-    if (id)
-        *id = oid;
-    return ST_OK;
+    return st_end_create(st, rc, id, oid);
 }
 
 static void org_from_row(db_stmt_t *s, org_t *o)
@@ -689,13 +694,7 @@ int store_user_create(store_t *st, const actor_t *a, const user_t *u, const char
     rc = store_audit_append(st, a, "user.create", "user", uid_s, NULL, buf_str(&after));
     buf_free(&after);
     sodium_memzero(hash, sizeof hash);
-    if (rc)
-        return st_abort(st, rc);
-    if ((rc = st_commit(st)))
-        return rc;
-    if (id)
-        *id = uid;
-    return ST_OK;
+    return st_end_create(st, rc, id, uid);
 }
 
 int store_user_set_password(store_t *st, const actor_t *a, const char *login,

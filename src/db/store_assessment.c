@@ -1026,13 +1026,7 @@ int store_assessment_open(store_t *st, const actor_t *a, int64_t connection_id,
     rc = store_audit_append(st, a, "assessment.open", "assessment", oid, NULL, buf_str(&j));
     free(oid);
     buf_free(&j);
-    if (rc)
-        return st_abort(st, rc);
-    if ((rc = st_commit(st)))
-        return rc;
-    if (id)
-        *id = new_id;
-    return ST_OK;
+    return st_end_create(st, rc, id, new_id);
 }
 
 /* ---- the checklist an assessment uses --------------------------------- */

@@ -29,6 +29,9 @@ int st_wf_fail(store_t *st, wf_result_t r);
 int st_abort(store_t *st, int rc);
 /* Commit; maps a failed commit. */
 int st_commit(store_t *st);
+/* The end of a write that created a row: with rc set, roll back and return
+ * it; else commit and, when that worked, store new_id in *id (if given). */
+int st_end_create(store_t *st, int rc, int64_t *id, int64_t new_id);
 /* Begin a write transaction; ST_OK or the mapped error. */
 int st_begin_write(store_t *st);
 

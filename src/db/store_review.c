@@ -340,13 +340,7 @@ int store_plan_add(store_t *st, const actor_t *a, int64_t assessment_id, int no,
     rc = store_audit_append(st, a, "plan.add", "plan", oid, NULL, buf_str(&j));
     free(oid);
     buf_free(&j);
-    if (rc)
-        return st_abort(st, rc);
-    if ((rc = st_commit(st)))
-        return rc;
-    if (id)
-        *id = pid;
-    return ST_OK;
+    return st_end_create(st, rc, id, pid);
 }
 
 static int plan_not_found(store_t *st, int64_t id)

@@ -278,13 +278,7 @@ int store_token_create(store_t *st, const actor_t *a, const char *name,
     buf_addc(&after, '}');
     rc = store_audit_append(st, a, "token.create", "token", tid_s, NULL, buf_str(&after));
     buf_free(&after);
-    if (rc)
-        return st_abort(st, rc);
-    if ((rc = st_commit(st)))
-        return rc;
-    if (id)
-        *id = tid;
-    return ST_OK;
+    return st_end_create(st, rc, id, tid);
 }
 
 int store_token_actor(store_t *st, const char *token, actor_t *out)
