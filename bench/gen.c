@@ -41,13 +41,27 @@ static void answer_all(store_t *st, const actor_t *a, int64_t id, const catalog_
     }
 }
 
+/* A positive count from the command line (strtol, checked), or def. */
+static int arg_count(int argc, char **argv, int i, int def)
+{
+    if (argc <= i)
+        return def;
+    char *end;
+    long v = strtol(argv[i], &end, 10);
+    if (*argv[i] == '\0' || *end || v < 1 || v > 10000000) {
+        fprintf(stderr, "not a count: %s\n", argv[i]);
+        exit(2);
+    }
+    return (int)v;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
         fprintf(stderr, "usage: gen DB_URL PASSWORD [PARTNERS]\n");
         return 2;
     }
-    int partners = argc > 3 ? atoi(argv[3]) : 1;
+    int partners = arg_count(argc, argv, 3, 1);
     if (partners < 1)
         die("arguments", "PARTNERS >= 1");
     char *err = NULL;

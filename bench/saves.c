@@ -191,6 +191,20 @@ static void bare_block(bare_t *b, int n)
     }
 }
 
+/* A positive count from the command line (strtol, checked), or def. */
+static int arg_count(int argc, char **argv, int i, int def)
+{
+    if (argc <= i)
+        return def;
+    char *end;
+    long v = strtol(argv[i], &end, 10);
+    if (*argv[i] == '\0' || *end || v < 1 || v > 10000000) {
+        fprintf(stderr, "not a count: %s\n", argv[i]);
+        exit(2);
+    }
+    return (int)v;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -198,8 +212,8 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *dir = argv[1];
-    int n = argc > 2 ? atoi(argv[2]) : 200;
-    int pairs = argc > 3 ? atoi(argv[3]) : 5;
+    int n = arg_count(argc, argv, 2, 200);
+    int pairs = arg_count(argc, argv, 3, 5);
     const char *pg = argc > 4 ? argv[4] : NULL;
     if (n < 1 || pairs < 1 || pairs > 100)
         die("arguments", "N >= 1, 1 <= PAIRS <= 100");

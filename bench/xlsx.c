@@ -155,6 +155,20 @@ static size_t unzip_all(const char *data, size_t len)
     return total;
 }
 
+/* A positive count from the command line (strtol, checked), or def. */
+static int arg_count(int argc, char **argv, int i, int def)
+{
+    if (argc <= i)
+        return def;
+    char *end;
+    long v = strtol(argv[i], &end, 10);
+    if (*argv[i] == '\0' || *end || v < 1 || v > 10000000) {
+        fprintf(stderr, "not a count: %s\n", argv[i]);
+        exit(2);
+    }
+    return (int)v;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -162,8 +176,8 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *dir = argv[1];
-    int n = argc > 2 ? atoi(argv[2]) : 20;
-    int pairs = argc > 3 ? atoi(argv[3]) : 5;
+    int n = arg_count(argc, argv, 2, 20);
+    int pairs = arg_count(argc, argv, 3, 5);
     const char *only = argc > 4 ? argv[4] : "";
     if (n < 1 || pairs < 1 || pairs > 100)
         die("arguments", "N >= 1, 1 <= PAIRS <= 100");
