@@ -80,7 +80,7 @@ int web_parse_listen(const char *s, struct sockaddr_storage *ss, unsigned *salen
     } else {
         const char *colon = strrchr(s, ':');
         if (!colon) {
-            strcpy(host, "127.0.0.1");
+            snprintf(host, sizeof host, "%s", "127.0.0.1");
             port_s = s;
         } else {
             if ((size_t)(colon - s) >= sizeof host || strchr(s, ':') != colon)
@@ -90,7 +90,7 @@ int web_parse_listen(const char *s, struct sockaddr_storage *ss, unsigned *salen
             port_s = colon + 1;
         }
         if (strcmp(host, "localhost") == 0)
-            strcpy(host, "127.0.0.1");
+            snprintf(host, sizeof host, "%s", "127.0.0.1");
     }
     unsigned port;
     if (parse_port(port_s, &port) != 0)

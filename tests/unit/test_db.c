@@ -949,7 +949,7 @@ static void test_bench_commits(void **state)
 {
     fx_t *f = *state;
     const char *e = getenv("APICHECK_DB_BENCH");
-    int n = e ? atoi(e) : 0;
+    int n = e ? (int)strtol(e, NULL, 10) : 0; /* n <= 0: no benchmark */
     if (n <= 0)
         return;
     make_t(f);

@@ -248,7 +248,7 @@ static void test_answers_problems(void **state)
     char *longtext = xmalloc(big + 200);
     int n = snprintf(longtext, 200, HEAD "[{\"no\":1,\"side\":\"partner\",\"note\":\"");
     memset(longtext + n, 'a', big);
-    strcpy(longtext + n + big, "\"}]}");
+    memcpy(longtext + n + big, "\"}]}", sizeof "\"}]}");
     expect_answers_fail(longtext, (const char *[]){ "answers[0].note: text too long", NULL });
     free(longtext);
     diag_t d;

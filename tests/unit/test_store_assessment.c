@@ -1271,7 +1271,7 @@ static void test_bench_saves(void **state)
 {
     fx_t *f = *state;
     const char *e = getenv("APICHECK_STORE_BENCH");
-    int n = e ? atoi(e) : 0;
+    int n = e ? (int)strtol(e, NULL, 10) : 0; /* n <= 0: no benchmark */
     if (n <= 0)
         return;
     int64_t id = open_round(f, "bench");
