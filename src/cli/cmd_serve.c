@@ -29,7 +29,7 @@
 static const char help_ja[] =
     "使い方: apicheck serve [--db URL] [--demo] [--listen ADDR:PORT] [--threads N]\n"
     "                       [--tls-cert FILE --tls-key FILE] [--trusted-proxy]\n"
-    "                       [--max-conn N] [--max-conn-per-ip N] [--quiet]\n"
+    "                       [--max-conn N] [--max-conn-per-ip N] [--page-cache MiB] [--quiet]\n"
     "       apicheck serve [--db URL] --request FILE\n"
     "\n"
     "Web アプリケーションを起動します (既定 127.0.0.1:8080)。\n"
@@ -51,6 +51,8 @@ static const char help_ja[] =
     "  --tls-key FILE       TLS の秘密鍵 (PEM)\n"
     "  --max-conn N         同時接続数の上限 (既定 512)\n"
     "  --max-conn-per-ip N  一つのクライアントアドレスからの同時接続数の上限 (既定 128)\n"
+    "  --page-cache MiB     描画したチェックリスト画面を覚えておくメモリ (0〜1024、既定 4)。\n"
+    "                       データが変わる (監査ログに記録が増える) と使われなくなります。0 で無効\n"
     "  --quiet              要求ごとのログを出さない\n"
     "  --request FILE       FILE (- は標準入力) の HTTP 要求を一つだけ処理し、応答を標準出力に\n"
     "                       書いて終わります (試験用。ソケットを使いません)\n"
@@ -61,7 +63,7 @@ static const char help_ja[] =
 static const char help_en[] =
     "usage: apicheck serve [--db URL] [--demo] [--listen ADDR:PORT] [--threads N]\n"
     "                      [--tls-cert FILE --tls-key FILE] [--trusted-proxy]\n"
-    "                      [--max-conn N] [--max-conn-per-ip N] [--quiet]\n"
+    "                      [--max-conn N] [--max-conn-per-ip N] [--page-cache MiB] [--quiet]\n"
     "       apicheck serve [--db URL] --request FILE\n"
     "\n"
     "Runs the web application (default 127.0.0.1:8080).\n"
@@ -84,6 +86,9 @@ static const char help_en[] =
     "  --tls-key FILE       TLS private key (PEM)\n"
     "  --max-conn N         limit on simultaneous connections (default 512)\n"
     "  --max-conn-per-ip N  limit per client address (default 128)\n"
+    "  --page-cache MiB     memory for rendered checklist pages (0 to 1024, default 4); an\n"
+    "                       entry is used only while no data changed (no new audit event);\n"
+    "                       0 turns it off\n"
     "  --quiet              no log line per request\n"
     "  --request FILE       answer the one raw HTTP request in FILE (- for standard input)\n"
     "                       on standard output and exit (for tests; no socket)\n"
@@ -398,12 +403,14 @@ int cmd_serve(int argc, char **argv)
         { "db", required_argument, NULL, 'd' },
         { "demo", no_argument, NULL, 'D' },
         { "trusted-proxy", no_argument, NULL, 'P' },
+        { "page-cache", required_argument, NULL, 'C' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     web_server_opt_t opt = { .listen = "127.0.0.1:8080", .threads = 2 };
     const char *request = NULL, *db = NULL;
     bool demo = false, trusted_proxy = false;
+    unsigned cache_mib = WEB_PAGE_CACHE_DEFAULT / (1024u * 1024u);
     cli_getopt_reset();
     int c;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
@@ -449,6 +456,11 @@ int cmd_serve(int argc, char **argv)
         case 'P':
             trusted_proxy = true;
             break;
+        case 'C':
+            if (parse_count(optarg, 0, 1024, &cache_mib) != 0)
+                return cli_usage("serve", "--page-cache は 0 から 1024 (MiB) です",
+                                 "--page-cache takes 0 to 1024 (MiB)");
+            break;
         case 'h':
             return cli_help(help_ja, help_en);
         default:
@@ -484,6 +496,7 @@ int cmd_serve(int argc, char **argv)
         return EXIT_FAIL;
     }
     app.trusted_proxy = trusted_proxy;
+    web_app_set_page_cache(&app, (size_t)cache_mib * 1024u * 1024u);
     if (db) {
         store_open_opt_t so = { 0 };
         so.busy_timeout_ms = 10000;

@@ -394,6 +394,34 @@ int store_actor_by_id(store_t *st, int64_t user_id, actor_t *out)
     return rc;
 }
 
+int store_read_begin(store_t *st)
+{
+    int rc = db_begin_read(st->db);
+    return rc == DB_OK ? ST_OK : st_db_fail(st, rc);
+}
+
+void store_read_end(store_t *st)
+{
+    db_rollback(st->db); /* nothing to keep: it only read */
+}
+
+int store_actor_login(store_t *st, const actor_t *a, char *out, size_t n)
+{
+    if (n)
+        out[0] = '\0';
+    int step;
+    db_stmt_t *s = st_query(st, &step, "SELECT login FROM users WHERE id = $1", "i", a->user_id);
+    if (!s)
+        return st->last_rc;
+    int rc = ST_OK;
+    if (step == DB_ROW)
+        snprintf(out, n, "%s", db_col_text(s, 0));
+    else
+        rc = st_fail(st, ST_NOT_FOUND, "ログインしてください", "please sign in");
+    db_finalize(s);
+    return rc;
+}
+
 int store_login(store_t *st, const char *login, const char *password, actor_t *out)
 {
     int step;

@@ -40,6 +40,15 @@ int buf_add(buf_t *b, const void *p, size_t n)
     return 0;
 }
 
+void buf_reserve(buf_t *b, size_t n)
+{
+    if (b->max && n > b->max - (b->len < b->max ? b->len : b->max))
+        n = b->max - (b->len < b->max ? b->len : b->max);
+    if (b->len + n + 1 > b->cap)
+        b->p = xgrow(b->p, &b->cap, b->len + n + 1, 1);
+    b->p[b->len] = '\0';
+}
+
 int buf_adds(buf_t *b, const char *s)
 {
     return buf_add(b, s, strlen(s));

@@ -23,6 +23,9 @@ void buf_init(buf_t *b, size_t max);
 void buf_free(buf_t *b);
 void buf_reset(buf_t *b);                       /* len = 0, keeps memory */
 int buf_add(buf_t *b, const void *p, size_t n); /* 0 or -1 past the cap */
+/* Room for n more bytes without growing (capped at max); a writer that
+ * knows roughly how much it will write saves the copies of doubling. */
+void buf_reserve(buf_t *b, size_t n);
 int buf_adds(buf_t *b, const char *s);
 int buf_addc(buf_t *b, char c);
 int buf_printf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

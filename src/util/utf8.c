@@ -71,8 +71,7 @@ bool utf8_valid(const char *s, size_t n, size_t *bad)
             i++;
             continue;
         }
-        uint32_t cp;
-        int k = utf8_decode(s + i, n - i, &cp);
+        int k = utf8_seq_len(s + i, n - i);
         if (k == 0) {
             if (bad)
                 *bad = i;

@@ -19,6 +19,32 @@ bool utf8_valid(const char *s, size_t n, size_t *bad);
  * bytes (1..4) and stores it in *cp, or 0 on an invalid sequence. */
 int utf8_decode(const char *s, size_t n, uint32_t *cp);
 
+/* The length (1..4) of the well-formed sequence at s (n bytes available),
+ * or 0: utf8_decode without the code point, inline because the HTML
+ * escaper asks it for every non-ASCII character of every page.  One- to
+ * three-byte sequences (ASCII, Latin, all of Japanese) are checked here,
+ * four-byte ones by utf8_decode. */
+static inline int utf8_seq_len(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    if (n == 0)
+        return 0;
+    unsigned char c = s[0];
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+            return 0;
+        if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F))
+            return 0; /* overlong, or a surrogate */
+        return 3;
+    }
+    uint32_t cp;
+    return utf8_decode(str, n, &cp);
+}
+
 /* Append the UTF-8 encoding of cp to out (room for 4 bytes); returns bytes. */
 int utf8_encode(uint32_t cp, char *out);
 

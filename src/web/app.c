@@ -13,10 +13,12 @@
 #include "web/html.h"
 #include "web/pages/pages.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 /* GET /healthz — for load balancers and scripts: no login, no database. */
 static int page_healthz(const http_req_t *req, http_resp_t *resp, const route_params_t *p,
@@ -98,6 +100,7 @@ int web_app_init(web_app_t *app, char **err)
         return -1;
     }
     app->store_key_made = true;
+    app->pages = pagecache_new(WEB_PAGE_CACHE_DEFAULT);
     app->login_slots = 2;
     pthread_mutex_init(&app->login_lock, NULL);
     pthread_cond_init(&app->login_cond, NULL);
@@ -143,8 +146,50 @@ void web_app_login_leave(web_app_t *app)
     pthread_mutex_unlock(&app->login_lock);
 }
 
+void web_app_set_page_cache(web_app_t *app, size_t max_bytes)
+{
+    pagecache_free(app->pages);
+    app->pages = max_bytes ? pagecache_new(max_bytes) : NULL;
+}
+
+bool web_cache_get(web_ctx_t *c, char **key)
+{
+    *key = NULL;
+    const http_req_t *req = c->req;
+    if (!c->app || !c->app->pages || !c->st || !c->authed || c->bearer || !c->session[0] ||
+        req->method != HTTP_GET)
+        return false;
+    int64_t gen;
+    char head[65];
+    if (store_audit_head(c->st, &gen, head) != ST_OK)
+        return false;
+    char today[16];
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(today, sizeof today, "%Y-%m-%d", &tm);
+    *key = xasprintf("%" PRId64 "|%s|%s|%d|%" PRId64 "|%s|%s?%s", gen, head, today,
+                     (int)req->lang, c->actor.user_id, c->csrf, req->path,
+                     req->query ? req->query : "");
+    if (!pagecache_get(c->app->pages, *key, &c->resp->body))
+        return false;
+    free(*key);
+    *key = NULL;
+    return true;
+}
+
+void web_cache_put(web_ctx_t *c, char *key, int status)
+{
+    if (key && status == 0 && c->resp->status == 200 && !c->resp->content_type &&
+        !c->resp->headers.n && c->resp->body.len)
+        pagecache_put(c->app->pages, key, c->resp->body.p, c->resp->body.len);
+    free(key);
+}
+
 void web_app_free(web_app_t *app)
 {
+    pagecache_free(app->pages);
+    app->pages = NULL;
     if (app->store_key_made) {
         /* The calling thread's store (serve --request, tests); the serving
          * threads closed theirs as they ended. */
@@ -211,17 +256,12 @@ static void authenticate(web_ctx_t *c)
     c->authed = !pending;
 }
 
+/* The login name the page header shows (sessions only: API replies have
+ * no header). */
 static void fill_login(web_ctx_t *c)
 {
-    user_t *us = NULL;
-    size_t n = 0;
-    if (!c->authed && !c->totp_pending)
-        return;
-    if (store_user_list(c->st, &c->actor, &us, &n) == ST_OK)
-        for (size_t i = 0; i < n; i++)
-            if (us[i].id == c->actor.user_id)
-                snprintf(c->login, sizeof c->login, "%s", us[i].login);
-    user_list_free(us, n);
+    if ((c->authed || c->totp_pending) && !c->bearer)
+        store_actor_login(c->st, &c->actor, c->login, sizeof c->login);
 }
 
 /* A store whose PostgreSQL connection is gone (the server restarted, the

@@ -65,6 +65,16 @@ const char *web_tr(const web_ctx_t *c, const char *ja, const char *en);
  * navigation, the user, a language switch and a logout button (a POST form
  * with the CSRF token).  title is escaped. */
 void web_page_begin(web_ctx_t *c, html_t *h, const char *title);
+
+/* The page cache (web/pagecache.h), for a GET page of a signed-in
+ * session, called after the page's own permission check: the key is the
+ * data generation (the audit head), the date, language, user, CSRF token,
+ * path and query.  web_cache_get returns true when it put the cached page
+ * in the response; otherwise *key is the key to give web_cache_put once
+ * the page is built (NULL when this request is not cached).
+ * web_cache_put keeps the body of a successful page and frees key. */
+bool web_cache_get(web_ctx_t *c, char **key);
+void web_cache_put(web_ctx_t *c, char *key, int status);
 void web_page_end(web_ctx_t *c, html_t *h);
 /* A flash-style message box (class "notice" or "error"). */
 void web_notice(html_t *h, bool error, const char *text);

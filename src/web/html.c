@@ -36,78 +36,93 @@ static void rollback(html_t *h, size_t mark, const char *why)
     fail(h, why);
 }
 
-static void put(html_t *h, const char *s, size_t n)
+/* Append n bytes.  The common case (room in the buffer, under its cap) is
+ * a memcpy here; growth and the cap are buf_add's. */
+static inline void put(html_t *h, const char *s, size_t n)
 {
     if (h->error)
         return;
-    if (buf_add(h->out, s, n) != 0)
+    buf_t *b = h->out;
+    if (b->len + n < b->cap && (!b->max || b->len + n <= b->max)) {
+        memcpy(b->p + b->len, s, n);
+        b->len += n;
+        b->p[b->len] = '\0';
+        return;
+    }
+    if (buf_add(b, s, n) != 0)
         fail(h, "page too large");
-}
-
-static void puts_(html_t *h, const char *s)
-{
-    put(h, s, strlen(s));
 }
 
 /* ---- escaping -------------------------------------------------------- */
 
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
+/* What html_escape does with a byte: copy it (0), replace it by an entity
+ * (1: & < > " '), replace it by U+FFFD (2: C0 controls but TAB, LF and CR,
+ * and DEL), or check the UTF-8 sequence it starts (3). */
+static const unsigned char esc_class[256] = {
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 2, 2, 0, 2, 2, /* 00 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 10 */
+    0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, /* 20 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, /* 30 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 40 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 50 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 60 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, /* 70 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 80 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 90 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* a0 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* b0 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* c0 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* d0 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* e0 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* f0 */
+};
+
+static const char *entity(unsigned char c, size_t *len)
+{
+    switch (c) {
+    case '&': *len = 5; return "&amp;";
+    case '<': *len = 4; return "&lt;";
+    case '>': *len = 4; return "&gt;";
+    case '"': *len = 6; return "&quot;";
+    default: *len = 5; return "&#39;";
+    }
+}
+
 int html_escape(buf_t *out, const char *s, size_t n)
 {
-    size_t i = 0, run = 0; /* run: bytes at s+i-run.. that need no change */
-    int rc = 0;
-#define FLUSH()                                                                        \
-    do {                                                                               \
-        if (run && buf_add(out, s + i - run, run) != 0)                                \
-            rc = -1;                                                                   \
-        run = 0;                                                                       \
-    } while (0)
-    while (i < n && rc == 0) {
-        unsigned char c = (unsigned char)s[i];
-        const char *ent = NULL;
-        switch (c) {
-        case '&': ent = "&amp;"; break;
-        case '<': ent = "&lt;"; break;
-        case '>': ent = "&gt;"; break;
-        case '"': ent = "&quot;"; break;
-        case '\'': ent = "&#39;"; break;
-        default: break;
-        }
-        if (ent) {
-            FLUSH();
-            if (rc == 0 && buf_adds(out, ent) != 0)
-                rc = -1;
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0, from = 0; /* s[from..i) needs no change */
+    while (i < n) {
+        unsigned char cls = esc_class[u[i]];
+        if (cls == 0) {
             i++;
             continue;
         }
-        if (c < 0x80) {
-            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
-                FLUSH();
-                if (rc == 0 && buf_add(out, replacement, 3) != 0)
-                    rc = -1;
-            } else {
-                run++;
+        size_t k = 1;
+        if (cls == 3) {
+            k = utf8_seq_len(s + i, n - i);
+            /* C1 controls (U+0080..U+009F) are well-formed but not HTML. */
+            if (k > 0 && !(u[i] == 0xC2 && u[i + 1] <= 0x9F)) {
+                i += k;
+                continue;
             }
-            i++;
-            continue;
         }
-        uint32_t cp;
-        int k = utf8_decode(s + i, n - i, &cp);
-        if (k == 0 || (cp >= 0x80 && cp <= 0x9f)) {
-            FLUSH();
-            if (rc == 0 && buf_add(out, replacement, 3) != 0)
-                rc = -1;
-            i += k ? (size_t)k : 1;
-            continue;
-        }
-        i += (size_t)k;
-        run += (size_t)k;
+        if (i > from && buf_add(out, s + from, i - from) != 0)
+            return -1;
+        const char *rep = replacement;
+        size_t rlen = 3;
+        if (cls == 1)
+            rep = entity(u[i], &rlen);
+        if (buf_add(out, rep, rlen) != 0)
+            return -1;
+        i += k ? k : 1;
+        from = i;
     }
-    if (rc == 0)
-        FLUSH();
-#undef FLUSH
-    return rc;
+    if (i > from && buf_add(out, s + from, i - from) != 0)
+        return -1;
+    return 0;
 }
 
 int html_url_encode(buf_t *out, const char *s)
@@ -196,60 +211,59 @@ void html_txtf(html_t *h, const char *fmt, ...)
     free(s);
 }
 
-/* A set of short words, compared by length first: pages open thousands of
- * elements, and a plain strcmp over each list was a third of a page's
- * time. */
-typedef struct word {
-    const char *s;
-    size_t n;
-} word_t;
-#define W(lit) { lit, sizeof(lit) - 1 }
-
-static bool in_words(const char *s, size_t n, const word_t *set, size_t count)
-{
-    for (size_t i = 0; i < count; i++)
-        if (set[i].n == n && memcmp(set[i].s, s, n) == 0)
-            return true;
-    return false;
-}
-
 /* Attribute names the builder writes: lower-case letters, digits and '-'
- * (data-*, aria-*), never event handlers or inline style. */
-static bool attr_name_ok(const char *n)
+ * (data-*, aria-*), never event handlers or inline style.  Returns the
+ * name's length, or 0 when it is refused.  Pages write thousands of
+ * attributes: the refused names are compared only when the length
+ * matches, with constant-length memcmp the compiler inlines. */
+static size_t attr_name_ok(const char *n)
 {
-    if (!n || !(n[0] >= 'a' && n[0] <= 'z'))
-        return false;
-    for (const char *c = n; *c; c++)
+    if (!n || !(n[0] >= 'a' && n[0] <= 'z') || (n[0] == 'o' && n[1] == 'n'))
+        return 0;
+    size_t len = 0;
+    for (const char *c = n; *c; c++, len++)
         if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-'))
-            return false;
-    static const word_t refused[] = { W("style"), W("srcdoc"), W("srcset"), W("imagesrcset") };
-    if (n[0] == 'o' && n[1] == 'n')
-        return false;
-    return !in_words(n, strlen(n), refused, sizeof refused / sizeof refused[0]);
+            return 0;
+    switch (len) {
+    case 5: return memcmp(n, "style", 5) ? len : 0;
+    case 6: return memcmp(n, "srcdoc", 6) && memcmp(n, "srcset", 6) ? len : 0;
+    case 11: return memcmp(n, "imagesrcset", 11) ? len : 0;
+    default: return len;
+    }
 }
 
-static bool attr_is_url(const char *n)
+/* Attributes whose value is a URL (checked by html_url_safe). */
+static bool attr_is_url(const char *n, size_t len)
 {
-    static const word_t urls[] = { W("href"), W("src"), W("action"), W("formaction"),
-                                   W("cite"), W("poster"), W("data"), W("ping"),
-                                   W("background"), W("manifest"), W("longdesc"),
-                                   W("codebase"), W("xmlns") };
-    return in_words(n, strlen(n), urls, sizeof urls / sizeof urls[0]);
+    switch (len) {
+    case 3: return !memcmp(n, "src", 3);
+    case 4:
+        return !memcmp(n, "href", 4) || !memcmp(n, "cite", 4) || !memcmp(n, "data", 4) ||
+               !memcmp(n, "ping", 4);
+    case 5: return !memcmp(n, "xmlns", 5);
+    case 6: return !memcmp(n, "action", 6) || !memcmp(n, "poster", 6);
+    case 8:
+        return !memcmp(n, "manifest", 8) || !memcmp(n, "longdesc", 8) ||
+               !memcmp(n, "codebase", 8);
+    case 10: return !memcmp(n, "formaction", 10) || !memcmp(n, "background", 10);
+    default: return false;
+    }
 }
 
 void html_attr(html_t *h, const char *name, const char *value)
 {
     if (h->error)
         return;
-    if (!attr_name_ok(name)) {
+    size_t len = attr_name_ok(name);
+    if (!len) {
         fail(h, "attribute refused");
         return;
     }
     put(h, " ", 1);
-    puts_(h, name);
+    put(h, name, len);
     if (!value)
         return;
-    if (attr_is_url(name) && !html_url_safe(value))
+    if (attr_is_url(name, len) && !html_url_safe(value))
         value = "about:invalid";
     put(h, "=\"", 2);
     html_txt(h, value);
@@ -279,34 +293,53 @@ void html_url_arg(html_t *h, const char *s)
         rollback(h, mark, "page too large");
 }
 
-static bool tag_ok(const char *t)
+/* Element names: lower-case letters and digits, not one that runs script,
+ * loads a foreign document, belongs in the document head (meta refresh,
+ * link) or animates SVG (which can set an href to javascript:).  Returns
+ * the name's length, or 0 when it is refused; compared by length first
+ * like attr_name_ok. */
+static size_t tag_ok(const char *t)
 {
     if (!t || !(t[0] >= 'a' && t[0] <= 'z'))
-        return false;
-    for (const char *c = t; *c; c++)
+        return 0;
+    size_t len = 0;
+    for (const char *c = t; *c; c++, len++)
         if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')))
-            return false;
-    /* Script, foreign documents, the document head (meta refresh, link),
-     * and SVG animation, which can set an href to javascript:. */
-    static const word_t refused[] = {
-        W("script"), W("style"), W("iframe"), W("frame"), W("frameset"), W("object"),
-        W("embed"), W("applet"), W("base"), W("noscript"), W("template"), W("meta"),
-        W("link"), W("animate"), W("set"), W("animatemotion"), W("animatetransform"),
-        W("handler"), W("listener"), W("portal"),
-    };
-    return !in_words(t, strlen(t), refused, sizeof refused / sizeof refused[0]);
+            return 0;
+    bool refused;
+    switch (len) {
+    case 3: refused = !memcmp(t, "set", 3); break;
+    case 4: refused = !memcmp(t, "base", 4) || !memcmp(t, "meta", 4) || !memcmp(t, "link", 4); break;
+    case 5:
+        refused = !memcmp(t, "style", 5) || !memcmp(t, "frame", 5) || !memcmp(t, "embed", 5);
+        break;
+    case 6:
+        refused = !memcmp(t, "script", 6) || !memcmp(t, "iframe", 6) ||
+                  !memcmp(t, "object", 6) || !memcmp(t, "applet", 6) || !memcmp(t, "portal", 6);
+        break;
+    case 7: refused = !memcmp(t, "animate", 7) || !memcmp(t, "handler", 7); break;
+    case 8:
+        refused = !memcmp(t, "frameset", 8) || !memcmp(t, "noscript", 8) ||
+                  !memcmp(t, "template", 8) || !memcmp(t, "listener", 8);
+        break;
+    case 13: refused = !memcmp(t, "animatemotion", 13); break;
+    case 16: refused = !memcmp(t, "animatetransform", 16); break;
+    default: refused = false; break;
+    }
+    return refused ? 0 : len;
 }
 
 void html_open(html_t *h, const char *tag, ...)
 {
     if (h->error)
         return;
-    if (!tag_ok(tag)) {
+    size_t len = tag_ok(tag);
+    if (!len) {
         fail(h, "element refused");
         return;
     }
     put(h, "<", 1);
-    puts_(h, tag);
+    put(h, tag, len);
     va_list ap;
     va_start(ap, tag);
     const char *name;
@@ -322,12 +355,13 @@ void html_close(html_t *h, const char *tag)
 {
     if (h->error)
         return;
-    if (!tag_ok(tag)) {
+    size_t len = tag_ok(tag);
+    if (!len) {
         fail(h, "element refused");
         return;
     }
     put(h, "</", 2);
-    puts_(h, tag);
+    put(h, tag, len);
     put(h, ">", 1);
 }
 

@@ -62,6 +62,8 @@ static void nav_link(html_t *h, const char *href, const char *text, bool current
 void web_page_begin(web_ctx_t *c, html_t *h, const char *title)
 {
     const char *path = c->req->path;
+    /* Most pages are tens of kilobytes: start there rather than double up. */
+    buf_reserve(h->out, 32 * 1024);
     html_page_begin(h, c->req->lang, title);
     html_open(h, "header", "class", "top", NULL);
     html_open(h, "a", "href", "/", "class", "brand", NULL);

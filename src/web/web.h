@@ -35,6 +35,7 @@
 #include "db/store.h"
 #include "util/buf.h"
 #include "web/http.h"
+#include "web/pagecache.h"
 #include "web/router.h"
 
 #include <pthread.h>
@@ -59,7 +60,13 @@ typedef struct web_app {
      * check, Secure cookie, HSTS) and the last X-Forwarded-For address
      * becomes req->remote (sign-in throttling).  Off: both are ignored. */
     bool trusted_proxy;
+    /* Rendered pages by everything they depend on (web_cache_get); NULL
+     * when serve --page-cache 0 turned it off. */
+    pagecache_t *pages;
 } web_app_t;
+
+/* The page cache's default budget (serve --page-cache MiB). */
+#define WEB_PAGE_CACHE_DEFAULT (4u * 1024u * 1024u)
 
 /* Set up the application; checks its route table.  0, or -1 with *err
  * (fresh string). */
@@ -67,6 +74,8 @@ int web_app_init(web_app_t *app, char **err);
 /* Serve from this database (after web_app_init, before serving). */
 void web_app_set_db(web_app_t *app, const char *url, const store_open_opt_t *opt);
 void web_app_free(web_app_t *app);
+/* Replace the page cache by one of max_bytes (0: none). */
+void web_app_set_page_cache(web_app_t *app, size_t max_bytes);
 /* This thread's store, opened on first use; NULL (and *err) when the
  * database cannot be reached. */
 store_t *web_app_store(web_app_t *app, char **err);

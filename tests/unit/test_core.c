@@ -31,6 +31,31 @@ static void test_buf_cap(void **state)
     free(s);
 }
 
+/* utf8_seq_len (the inline fast path) agrees with utf8_decode on every
+ * one-, two- and three-byte sequence and on four-byte samples. */
+static void test_utf8_seq_len(void **state)
+{
+    (void)state;
+    unsigned char s[4] = { 0 };
+    uint32_t cp;
+    for (unsigned a = 0; a < 256; a++) {
+        s[0] = (unsigned char)a;
+        assert_int_equal(utf8_seq_len((char *)s, 1), utf8_decode((char *)s, 1, &cp));
+        for (unsigned b = 0; b < 256; b++) {
+            s[1] = (unsigned char)b;
+            assert_int_equal(utf8_seq_len((char *)s, 2), utf8_decode((char *)s, 2, &cp));
+            for (unsigned c = 0; c < 256; c += (a >= 0xE0 && a <= 0xEF) ? 1 : 37) {
+                s[2] = (unsigned char)c;
+                if (utf8_seq_len((char *)s, 3) != utf8_decode((char *)s, 3, &cp))
+                    fail_msg("%02x %02x %02x", a, b, c);
+                s[3] = (unsigned char)(0x80 + (a ^ b ^ c) % 64);
+                assert_int_equal(utf8_seq_len((char *)s, 4), utf8_decode((char *)s, 4, &cp));
+            }
+        }
+    }
+    assert_int_equal(utf8_seq_len("", 0), 0);
+}
+
 static void test_utf8(void **state)
 {
     (void)state;
@@ -170,6 +195,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buf_cap),
         cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_utf8_seq_len),
         cmocka_unit_test(test_diag),
         cmocka_unit_test(test_catalog_model),
         cmocka_unit_test(test_answerset),

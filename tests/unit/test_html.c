@@ -135,8 +135,10 @@ static void test_attr(void **state)
         "file:///etc/passwd",
         "",
     };
-    static const char *const url_attrs[] = { "href", "src", "action", "formaction", "cite",
-                                              "poster" };
+    static const char *const url_attrs[] = { "href",     "src",        "action",   "formaction",
+                                              "cite",     "poster",     "data",     "ping",
+                                              "background", "manifest", "longdesc", "codebase",
+                                              "xmlns" };
     for (size_t i = 0; i < sizeof evil / sizeof evil[0]; i++) {
         for (size_t k = 0; k < sizeof url_attrs / sizeof url_attrs[0]; k++) {
             reset();
@@ -164,8 +166,8 @@ static void test_refused(void **state)
 {
     (void)state;
     static const char *const attrs[] = { "onclick", "onerror", "onload", "ONCLICK", "style",
-                                         "srcdoc", "srcset", "Href", "a b", "x\"y", "", "1x",
-                                         "on" };
+                                         "srcdoc", "srcset", "imagesrcset", "Href", "a b",
+                                         "x\"y", "", "1x", "on", "onx", "style-x\x01" };
     for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
         reset();
         html_attr(&h, attrs[i], "x");
@@ -181,7 +183,9 @@ static void test_refused(void **state)
     static const char *const tags[] = { "script", "SCRIPT", "style", "iframe", "object",
                                         "embed", "base", "frame", "frameset", "noscript",
                                         "template", "meta", "link", "animate", "set",
-                                        "a b", "div>", "", "1p" };
+                                        "applet", "portal", "handler", "listener",
+                                        "animatemotion", "animatetransform", "a b", "div>", "",
+                                        "1p" };
     for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++) {
         reset();
         html_open(&h, tags[i], NULL);
@@ -193,6 +197,17 @@ static void test_refused(void **state)
         html_close(&h, tags[i]);
         assert_true(html_failed(&h));
     }
+    /* Near misses of the refused names are ordinary names. */
+    static const char *const fine_tags[] = { "sets", "bases", "metas", "linker", "styles",
+                                             "scripts", "section", "summary", "h1" };
+    for (size_t i = 0; i < sizeof fine_tags / sizeof fine_tags[0]; i++) {
+        reset();
+        html_open(&h, fine_tags[i], NULL);
+        html_close(&h, fine_tags[i]);
+        assert_false(html_failed(&h));
+    }
+    attr_is("styles", "x", " styles=\"x\"");
+    attr_is("hrefs", "javascript:x", " hrefs=\"javascript:x\"");
     /* Once failed, nothing more is written. */
     reset();
     html_txt(&h, "before");

@@ -104,7 +104,10 @@ story() {
 
     # ---- the server ---------------------------------------------------------------
 
-    "$BIN" serve --db "$DB" --listen 127.0.0.1:0 2>"$T/server.log" &
+    # Its own TMPDIR: the check for leftover export files below must not
+    # see another test's.
+    mkdir -p "$T/tmp"
+    TMPDIR="$T/tmp" "$BIN" serve --db "$DB" --listen 127.0.0.1:0 2>"$T/server.log" &
     pids+=($!)
     port=
     for _ in $(seq 1 100); do
@@ -313,7 +316,7 @@ story() {
     contains "$T/h" "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" "XLSX content type"
     contains "$T/h" "filename=\"apicheck-assessment-$A1.xlsx\"" "an ASCII file name"
     contains "$T/h" "filename*=UTF-8''" "… and the UTF-8 one"
-    ls "${TMPDIR:-/tmp}"/apicheck-export-* >/dev/null 2>&1 && notok "no temporary file left behind" ||
+    ls "$T/tmp"/apicheck-export-* >/dev/null 2>&1 && notok "no temporary file left behind" ||
         ok "no temporary file left behind"
     get p_viewer "/assessments/$A1/export/json" >/dev/null
     cp "$T/body" "$T/a.json"
@@ -467,6 +470,52 @@ story() {
     lacks "$T/body" "監視を強化" "?overdue=1 keeps only overdue plans"
     get x_bank /plans >/dev/null
     lacks "$T/body" "WAF" "another tenant sees none"
+
+    # ---- the page cache: one rendering per data, viewer and request --------------------------------------------------
+
+    get p_viewer "/assessments/$A1" >/dev/null
+    cp "$T/body" "$T/c1.html"
+    get p_viewer "/assessments/$A1" >/dev/null
+    same "$T/c1.html" "$T/body" "the same page twice: the same bytes"
+    get p_editor "/assessments/$A1" >/dev/null
+    contains "$T/body" 'class="answer-form"' "the editor's page has forms"
+    contains "$T/body" "value=\"$(csrf p_editor)\"" "… with the editor's CSRF token"
+    get p_viewer "/assessments/$A1" >/dev/null
+    lacks "$T/body" 'class="answer-form"' "the viewer, right after, gets no form"
+    lacks "$T/body" "value=\"$(csrf p_editor)\"" "… and not the editor's token"
+    "${C[@]}" -c "$T/p_viewer2.jar" -o /dev/null --data-urlencode login=p_viewer \
+        --data-urlencode "password=$PW" "$U/login"
+    get p_viewer2 "/assessments/$A1" >/dev/null
+    t1=$(grep -o 'name="csrf" value="[^"]*"' "$T/c1.html" | head -1)
+    t2=$(grep -o 'name="csrf" value="[^"]*"' "$T/body" | head -1)
+    [ -n "$t1" ] && [ -n "$t2" ] && [ "$t1" != "$t2" ] &&
+        ok "a second session of the same user gets its own token" ||
+        notok "a second session of the same user gets its own token ($t1 / $t2)"
+    get p_viewer "/assessments/$A1?status=done" >/dev/null
+    lacks "$T/body" 'id="item-2"' "a filter in the query is another page"
+    # A write by another process (the command line on the same database)
+    # shows at once: the key is the database's audit head, not a memory.
+    V5=$(version p_editor "$A1" 5 partner)
+    q p_editor assessment answer "$A1" 5 --side partner --status 対応済 \
+        --current "コマンドラインから保存" --base-version "${V5:-0}" >/dev/null
+    get p_viewer "/assessments/$A1" >/dev/null
+    item 5 >"$T/i5"
+    contains "$T/i5" "コマンドラインから保存" "a save by another process shows at once"
+    # The cached page is the page: a second server without a cache renders
+    # the same bytes for the same session.
+    "$BIN" serve --db "$DB" --listen 127.0.0.1:0 --page-cache 0 --quiet 2>"$T/server2.log" &
+    pids+=($!)
+    port2=
+    for _ in $(seq 1 100); do
+        port2=$(grep -o '://127\.0\.0\.1:[0-9]*' "$T/server2.log" | head -1 | sed 's/.*://')
+        [ -n "$port2" ] && break
+        sleep 0.1
+    done
+    get p_viewer "/assessments/$A1" >/dev/null
+    get p_viewer "/assessments/$A1" >/dev/null
+    cp "$T/body" "$T/cached.html"
+    "${C[@]}" -b "$T/p_viewer.jar" -o "$T/uncached.html" "http://127.0.0.1:$port2/assessments/$A1"
+    same "$T/cached.html" "$T/uncached.html" "a cached page equals the one rendered without a cache"
 
     # ---- accept, and English ---------------------------------------------------------------------------------------
 

@@ -766,9 +766,21 @@ static int page_checklist(const http_req_t *req, http_resp_t *resp, const route_
     web_ctx_t *c = ctxp;
     int64_t id = route_int(p, "id");
     assessment_t x;
-    int rc = store_assessment_get(c->st, &c->actor, id, &x);
+    /* One snapshot for the whole page: the versions the forms carry belong
+     * to the answers they show. */
+    int rc = store_read_begin(c->st);
+    if (!rc && (rc = store_assessment_get(c->st, &c->actor, id, &x)))
+        store_read_end(c->st);
     if (rc)
         return web_status(rc);
+    /* Allowed to see it: the same page for the same data and viewer may
+     * come from the cache. */
+    char *cache_key = NULL;
+    if (web_cache_get(c, &cache_key)) {
+        store_read_end(c->st);
+        assessment_clear(&x);
+        return 0;
+    }
     catalog_t *cat = NULL;
     answerset_t *set = NULL;
     review_t *rv = NULL;
@@ -850,6 +862,8 @@ static int page_checklist(const http_req_t *req, http_resp_t *resp, const route_
     web_page_end(c, &h);
     status = html_failed(&h) ? 500 : 0;
 out:
+    store_read_end(c->st);
+    web_cache_put(c, cache_key, status);
     free(vers);
     comment_list_free(cm, ncm);
     free(rv);
