@@ -339,9 +339,7 @@ actor_t store_system_actor(void)
     return a;
 }
 
-#define USER_COLS "u.id, u.org_id, o.kind, u.role, u.is_operator"
-
-static void actor_from_row(db_stmt_t *s, actor_t *a)
+void st_actor_from_row(db_stmt_t *s, actor_t *a)
 {
     memset(a, 0, sizeof *a);
     a->user_id = db_col_int64(s, 0);
@@ -368,7 +366,7 @@ int store_actor(store_t *st, const char *login, actor_t *out)
         return st->last_rc;
     int rc = ST_OK;
     if (step == DB_ROW)
-        actor_from_row(s, out);
+        st_actor_from_row(s, out);
     else
         rc = st_fail(st, ST_NOT_FOUND, "利用者 %s はいません", "no user %s", login);
     db_finalize(s);
@@ -387,7 +385,7 @@ int store_actor_by_id(store_t *st, int64_t user_id, actor_t *out)
         return st->last_rc;
     int rc = ST_OK;
     if (step == DB_ROW)
-        actor_from_row(s, out);
+        st_actor_from_row(s, out);
     else
         rc = st_fail(st, ST_NOT_FOUND, "ログインしてください", "please sign in");
     db_finalize(s);
@@ -405,23 +403,6 @@ void store_read_end(store_t *st)
     db_rollback(st->db); /* nothing to keep: it only read */
 }
 
-int store_actor_login(store_t *st, const actor_t *a, char *out, size_t n)
-{
-    if (n)
-        out[0] = '\0';
-    int step;
-    db_stmt_t *s = st_query(st, &step, "SELECT login FROM users WHERE id = $1", "i", a->user_id);
-    if (!s)
-        return st->last_rc;
-    int rc = ST_OK;
-    if (step == DB_ROW)
-        snprintf(out, n, "%s", db_col_text(s, 0));
-    else
-        rc = st_fail(st, ST_NOT_FOUND, "ログインしてください", "please sign in");
-    db_finalize(s);
-    return rc;
-}
-
 int store_login(store_t *st, const char *login, const char *password, actor_t *out)
 {
     int step;
@@ -437,7 +418,7 @@ int store_login(store_t *st, const char *login, const char *password, actor_t *o
         const char *hash = db_col_text(s, 5);
         ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
         if (ok)
-            actor_from_row(s, out);
+            st_actor_from_row(s, out);
     } else {
         /* Spend the same effort for an unknown login. */
         char dummy[crypto_pwhash_STRBYTES];

@@ -371,6 +371,10 @@ int store_session_create(store_t *st, int64_t user_id, bool totp_pending,
  * *totp_pending tells whether the second factor is still owed.  Refreshes
  * the idle timer (at most once a minute). */
 int store_session_actor(store_t *st, const char *token, actor_t *out, bool *totp_pending);
+/* The same, in one query, with the user's login name too (for the page
+ * header; at most loginsz-1 bytes). */
+int store_session_find(store_t *st, const char *token, actor_t *out, bool *totp_pending,
+                       char *login, size_t loginsz);
 /* A consistent snapshot for a page that reads several things: every read
  * between store_read_begin and store_read_end sees the same committed
  * state (on SQLite it also takes the read lock once instead of once per
@@ -378,8 +382,6 @@ int store_session_actor(store_t *st, const char *token, actor_t *out, bool *totp
 int store_read_begin(store_t *st);
 void store_read_end(store_t *st);
 
-/* The actor's own login name (for the page header), at most n-1 bytes. */
-int store_actor_login(store_t *st, const actor_t *a, char *out, size_t n);
 /* The second factor was given: the session becomes full (and rotates: a new
  * token replaces the old one). */
 int store_session_promote(store_t *st, const char *old_token, char token[STORE_TOKEN_LEN]);

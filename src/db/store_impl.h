@@ -53,6 +53,11 @@ char *st_answer_json(const answer_t *a, int64_t version);
 /* JSON string escaping into b. */
 void st_json_str(buf_t *b, const char *s);
 
+/* The columns of an actor, from users u LEFT JOIN organizations o, and
+ * the actor from the first five columns of a row selecting them. */
+#define USER_COLS "u.id, u.org_id, o.kind, u.role, u.is_operator"
+void st_actor_from_row(db_stmt_t *s, actor_t *a);
+
 /* The enabled user with this id as an actor (ST_NOT_FOUND otherwise). */
 int store_actor_by_id(store_t *st, int64_t user_id, actor_t *out);
 

@@ -114,8 +114,11 @@ int store_session_create(store_t *st, int64_t user_id, bool totp_pending,
     return st_commit(st);
 }
 
-int store_session_actor(store_t *st, const char *token, actor_t *out, bool *totp_pending)
+int store_session_find(store_t *st, const char *token, actor_t *out, bool *totp_pending,
+                       char *login, size_t loginsz)
 {
+    if (login && loginsz)
+        login[0] = '\0';
     if (!token_shape_ok(token))
         return st_fail(st, ST_NOT_FOUND, "ログインしてください", "please sign in");
     char hash[65], now[DB_NOW_LEN], idle[DB_NOW_LEN], fresh[DB_NOW_LEN];
@@ -124,10 +127,16 @@ int store_session_actor(store_t *st, const char *token, actor_t *out, bool *totp
     iso_at(t, now);
     iso_at(t - STORE_SESSION_IDLE_S, idle);
     iso_at(t - 60, fresh);
+    /* Every request asks this: the session, its user (enabled) and the
+     * user's organization (enabled) in one statement. */
     int step;
     db_stmt_t *s = st_query(st, &step,
-                            "SELECT user_id, stage, last_seen_at FROM sessions WHERE "
-                            "token_hash = $1 AND expires_at > $2 AND last_seen_at > $3",
+                            "SELECT " USER_COLS ", s.stage, s.last_seen_at, u.login "
+                            "FROM sessions s JOIN users u ON u.id = s.user_id "
+                            "LEFT JOIN organizations o ON o.id = u.org_id "
+                            "WHERE s.token_hash = $1 AND s.expires_at > $2 AND "
+                            "s.last_seen_at > $3 AND u.disabled = 0 AND "
+                            "(o.id IS NULL OR o.disabled = 0)",
                             "sss", hash, now, idle);
     if (!s)
         return st->last_rc;
@@ -135,19 +144,23 @@ int store_session_actor(store_t *st, const char *token, actor_t *out, bool *totp
         db_finalize(s);
         return st_fail(st, ST_NOT_FOUND, "ログインしてください", "please sign in");
     }
-    int64_t uid = db_col_int64(s, 0);
-    bool pending = strcmp(db_col_text(s, 1), "totp") == 0;
-    bool stale = strcmp(db_col_text(s, 2), fresh) < 0;
+    st_actor_from_row(s, out);
+    bool pending = strcmp(db_col_text(s, 5), "totp") == 0;
+    bool stale = strcmp(db_col_text(s, 6), fresh) < 0;
+    if (login && loginsz)
+        snprintf(login, loginsz, "%s", db_col_text(s, 7));
     db_finalize(s);
-    int rc = store_actor_by_id(st, uid, out);
-    if (rc)
-        return rc;
     if (stale)
         st_exec(st, NULL, "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2", "ss",
                 now, hash);
     if (totp_pending)
         *totp_pending = pending;
     return ST_OK;
+}
+
+int store_session_actor(store_t *st, const char *token, actor_t *out, bool *totp_pending)
+{
+    return store_session_find(st, token, out, totp_pending, NULL, 0);
 }
 
 int store_session_promote(store_t *st, const char *old_token, char token[STORE_TOKEN_LEN])

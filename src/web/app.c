@@ -248,20 +248,12 @@ static void authenticate(web_ctx_t *c)
     if (!sid || strlen(sid) != STORE_TOKEN_LEN - 1)
         return;
     bool pending = false;
-    if (store_session_actor(c->st, sid, &c->actor, &pending) != ST_OK)
+    if (store_session_find(c->st, sid, &c->actor, &pending, c->login, sizeof c->login) != ST_OK)
         return;
     snprintf(c->session, sizeof c->session, "%s", sid);
     store_csrf_token(sid, c->csrf);
     c->totp_pending = pending;
     c->authed = !pending;
-}
-
-/* The login name the page header shows (sessions only: API replies have
- * no header). */
-static void fill_login(web_ctx_t *c)
-{
-    if ((c->authed || c->totp_pending) && !c->bearer)
-        store_actor_login(c->st, &c->actor, c->login, sizeof c->login);
 }
 
 /* A store whose PostgreSQL connection is gone (the server restarted, the
@@ -328,7 +320,6 @@ void web_handle(const http_req_t *req, http_resp_t *resp, void *appv)
             }
         }
         authenticate(&c);
-        fill_login(&c);
         if (!drop_if_gone(app, &c))
             break;
         if (tries > 0) {

@@ -87,6 +87,19 @@ static void test_sessions(void **state)
     assert_int_equal(store_session_actor(f->st, tok, &a, &pending), ST_OK);
     assert_false(pending);
     assert_int_equal(a.user_id, f->uid);
+    /* The one-query form gives the same actor and the login name. */
+    actor_t b;
+    char login[72] = "x", tiny[4];
+    pending = true;
+    assert_int_equal(store_session_find(f->st, tok, &b, &pending, login, sizeof login), ST_OK);
+    assert_false(pending);
+    assert_memory_equal(&a, &b, sizeof a);
+    assert_string_equal(login, "hanako");
+    assert_int_equal(store_session_find(f->st, tok, &b, NULL, tiny, sizeof tiny), ST_OK);
+    assert_string_equal(tiny, "han");
+    assert_int_equal(store_session_find(f->st, "short", &b, NULL, login, sizeof login),
+                     ST_NOT_FOUND);
+    assert_string_equal(login, "");
     /* Only the hash is stored. */
     db_stmt_t *s = db_prepare(store_db(f->st), "SELECT token_hash FROM sessions");
     assert_int_equal(db_step(s), DB_ROW);

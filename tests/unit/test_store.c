@@ -177,17 +177,6 @@ static void test_orgs_users(void **state)
     assert_int_equal(store_user_list(f->st, &f->sys, &us, &n), ST_OK);
     assert_int_equal(n, 4);
     user_list_free(us, n);
-    /* The page header's login name: the actor's own. */
-    char login[72];
-    assert_int_equal(store_actor_login(f->st, &pa, login, sizeof login), ST_OK);
-    assert_string_equal(login, "partner-admin");
-    char tiny[4];
-    assert_int_equal(store_actor_login(f->st, &ba, tiny, sizeof tiny), ST_OK);
-    assert_string_equal(tiny, "ban");
-    actor_t ghost = pa;
-    ghost.user_id = 999999;
-    assert_int_equal(store_actor_login(f->st, &ghost, login, sizeof login), ST_NOT_FOUND);
-    assert_string_equal(login, "");
     /* A read snapshot: reads work, a write inside fails and changes
      * nothing, nesting is refused; after it, writes work again. */
     assert_int_equal(store_read_begin(f->st), ST_OK);

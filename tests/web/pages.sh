@@ -478,11 +478,13 @@ story() {
     get p_viewer "/assessments/$A1" >/dev/null
     same "$T/c1.html" "$T/body" "the same page twice: the same bytes"
     get p_editor "/assessments/$A1" >/dev/null
+    contains "$T/body" '<span class="user">p_editor</span>' "the header names the editor"
     contains "$T/body" 'class="answer-form"' "the editor's page has forms"
     contains "$T/body" "value=\"$(csrf p_editor)\"" "… with the editor's CSRF token"
     get p_viewer "/assessments/$A1" >/dev/null
     lacks "$T/body" 'class="answer-form"' "the viewer, right after, gets no form"
     lacks "$T/body" "value=\"$(csrf p_editor)\"" "… and not the editor's token"
+    contains "$T/body" '<span class="user">p_viewer</span>' "… and a header naming the viewer"
     "${C[@]}" -c "$T/p_viewer2.jar" -o /dev/null --data-urlencode login=p_viewer \
         --data-urlencode "password=$PW" "$U/login"
     get p_viewer2 "/assessments/$A1" >/dev/null
