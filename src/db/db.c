@@ -73,6 +73,12 @@ db_engine_t db_engine(const db_t *db) { return db->engine; }
 const char *db_errmsg(const db_t *db) { return db->errmsg ? db->errmsg : ""; }
 int db_errcode(const db_t *db) { return db->errcode; }
 bool db_in_transaction(const db_t *db) { return db->tx != 0; }
+bool db_in_write_transaction(const db_t *db) { return db->tx == 2; }
+
+void db_lock_wait_brief(db_t *db, bool brief)
+{
+    db->ops->lock_wait(db, brief ? DB_BRIEF_WAIT_MS : db->busy_timeout_ms);
+}
 uint64_t db_prepare_count(const db_t *db) { return db->prepares; }
 size_t db_cached_statements(const db_t *db) { return db->ncache; }
 

@@ -157,6 +157,14 @@ int db_begin_read(db_t *db);
 int db_commit(db_t *db);
 int db_rollback(db_t *db);
 bool db_in_transaction(const db_t *db);
+/* Bookkeeping that may be skipped (a session's or token's last use) must
+ * not make a reader wait the whole busy timeout behind a long write:
+ * db_lock_wait_brief(db, true) lowers the wait to DB_BRIEF_WAIT_MS until
+ * db_lock_wait_brief(db, false) restores the configured one. */
+#define DB_BRIEF_WAIT_MS 50
+void db_lock_wait_brief(db_t *db, bool brief);
+/* Only a write transaction (what a rollback may still undo). */
+bool db_in_write_transaction(const db_t *db);
 
 /* SQLite only: copy the whole database to path with the online backup API
  * (consistent even while others write), atomically through a temporary file

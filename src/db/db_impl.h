@@ -39,6 +39,8 @@ typedef struct db_ops {
     /* Start a transaction (write or read-only snapshot). */
     int (*begin)(db_t *db, bool write);
     int (*backup)(db_t *db, const char *path, char **err);
+    /* Wait at most ms for a lock from now on. */
+    int (*lock_wait)(db_t *db, int ms);
 } db_ops_t;
 
 struct db {

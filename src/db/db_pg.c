@@ -388,6 +388,14 @@ static const void *pg_col_blob(db_stmt_t *st, int col, size_t *len)
     return s->blobs[col];
 }
 
+static int pg_lock_wait(db_t *db, int ms)
+{
+    char v[32];
+    snprintf(v, sizeof v, "%dms", ms);
+    const char *p[] = { v };
+    return pg_run((pg_db_t *)db, "SELECT set_config('lock_timeout', $1, false)", 1, p);
+}
+
 static int pg_exec(db_t *db, const char *sql)
 {
     pg_db_t *d = (pg_db_t *)db;
@@ -445,4 +453,5 @@ static const db_ops_t pg_ops = {
     .exec = pg_exec,
     .begin = pg_begin,
     .backup = pg_backup,
+    .lock_wait = pg_lock_wait,
 };

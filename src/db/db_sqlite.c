@@ -314,6 +314,12 @@ static const void *sq_col_blob(db_stmt_t *st, int col, size_t *len)
     return p ? p : "";
 }
 
+static int sq_lock_wait(db_t *db, int ms)
+{
+    sqlite3_busy_timeout(((sq_db_t *)db)->h, ms);
+    return DB_OK;
+}
+
 static int sq_exec(db_t *db, const char *sql)
 {
     sq_db_t *d = (sq_db_t *)db;
@@ -386,4 +392,5 @@ static const db_ops_t sq_ops = {
     .exec = sq_exec,
     .begin = sq_begin,
     .backup = sq_backup,
+    .lock_wait = sq_lock_wait,
 };

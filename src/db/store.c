@@ -310,6 +310,10 @@ void store_close(store_t *st)
         return;
     db_close(st->db);
     free(st->errmsg);
+    for (size_t i = 0; i < ST_CATALOG_CACHE; i++) {
+        free(st->catalogs[i].catalog_id);
+        catalog_free(st->catalogs[i].cat);
+    }
     free(st);
 }
 

@@ -1130,6 +1130,14 @@ catalog_t *store_assessment_catalog(store_t *st, const actor_t *a, int64_t asses
         *rc = r;
         return NULL;
     }
+    for (size_t i = 0; i < ST_CATALOG_CACHE; i++) {
+        const st_catalog_slot_t *k = &st->catalogs[i];
+        if (k->cat && k->selection_id == c.selection_id && strcmp(k->catalog_id, c.catalog_id) == 0) {
+            sa_ctx_clear(&c);
+            *rc = ST_OK;
+            return catalog_dup(k->cat);
+        }
+    }
     catalog_t *full = store_catalog_get(st, c.catalog_id);
     if (!full) {
         *rc = st_fail(st, ST_NOT_FOUND, "チェックリスト %s が見つかりません",
@@ -1141,6 +1149,16 @@ catalog_t *store_assessment_catalog(store_t *st, const actor_t *a, int64_t asses
     if (c.selection_id) {
         r = selection_apply(st, full, c.selection_id, &out);
         catalog_free(full);
+    }
+    /* Not inside a write: a selection made there may still be rolled back
+     * and its id (a SQLite rowid) given to another. */
+    if (!r && !db_in_write_transaction(st->db)) {
+        st_catalog_slot_t *k = &st->catalogs[st->catalogs_next++ % ST_CATALOG_CACHE];
+        free(k->catalog_id);
+        catalog_free(k->cat);
+        k->catalog_id = xstrdup(c.catalog_id);
+        k->selection_id = c.selection_id;
+        k->cat = catalog_dup(out);
     }
     sa_ctx_clear(&c);
     *rc = r;

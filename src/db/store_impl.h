@@ -9,11 +9,24 @@
 #include "db/store.h"
 #include "util/buf.h"
 
+/* Checklists as assessments use them (an edition, narrowed by a bank's
+ * selection): both never change once written (store_catalog_put refuses a
+ * different edition under an existing id; a selection change is a new
+ * version), so a connection keeps the last few it built. */
+#define ST_CATALOG_CACHE 4
+typedef struct st_catalog_slot {
+    char *catalog_id;
+    int64_t selection_id;
+    catalog_t *cat;
+} st_catalog_slot_t;
+
 struct store {
     db_t *db;
     char *errmsg;       /* last message, current language */
     int last_rc;        /* the ST_* code of the last st_fail */
     int from_version, to_version;
+    st_catalog_slot_t catalogs[ST_CATALOG_CACHE];
+    unsigned catalogs_next; /* the slot the next miss replaces */
 };
 
 /* Record an error (message pair, printf-style with the same arguments) and

@@ -150,9 +150,14 @@ int store_session_find(store_t *st, const char *token, actor_t *out, bool *totp_
     if (login && loginsz)
         snprintf(login, loginsz, "%s", db_col_text(s, 7));
     db_finalize(s);
-    if (stale)
+    if (stale) {
+        /* Best effort: a session idles out after STORE_SESSION_IDLE_S, not
+         * after a minute, so a touch lost to a busy database costs nothing. */
+        db_lock_wait_brief(st->db, true);
         st_exec(st, NULL, "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2", "ss",
                 now, hash);
+        db_lock_wait_brief(st->db, false);
+    }
     if (totp_pending)
         *totp_pending = pending;
     return ST_OK;
@@ -319,9 +324,12 @@ int store_token_actor(store_t *st, const char *token, actor_t *out)
     /* Record use at most once a minute: reads stay reads. */
     char fresh[DB_NOW_LEN];
     iso_at(time(NULL) - 60, fresh);
-    if (rc == ST_OK && (!last || strcmp(last, fresh) < 0))
+    if (rc == ST_OK && (!last || strcmp(last, fresh) < 0)) {
+        db_lock_wait_brief(st->db, true); /* best effort, as a session's touch */
         st_exec(st, NULL, "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2", "ss",
                 now, hash);
+        db_lock_wait_brief(st->db, false);
+    }
     free(last);
     return rc;
 }

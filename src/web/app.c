@@ -231,25 +231,41 @@ static void fail(web_ctx_t *c, int status, const char *code, const char *ja, con
         http_resp_error(c->resp, c->req->lang, status, NULL);
 }
 
+/* A lookup that failed for another reason than an unknown token is the
+ * database's failure, not the user's: logged, and answered with 503
+ * rather than a sign-in page (web_handle). */
+static void auth_error(web_ctx_t *c, int rc)
+{
+    if (rc == ST_OK || rc == ST_NOT_FOUND)
+        return;
+    c->auth_failed = true;
+    fprintf(stderr, "apicheck: cannot check the session or token: %s\n", store_errmsg(c->st));
+}
+
 /* Who is asking: an API bearer token, else the session cookie. */
 static void authenticate(web_ctx_t *c)
 {
     if (!c->st)
         return;
     const char *auth = http_header(c->req, "Authorization");
+    int rc;
     if (auth && strncmp(auth, "Bearer ", 7) == 0) {
-        if (store_token_actor(c->st, auth + 7, &c->actor) == ST_OK) {
+        if ((rc = store_token_actor(c->st, auth + 7, &c->actor)) == ST_OK) {
             c->authed = true;
             c->bearer = true;
         }
+        auth_error(c, rc);
         return;
     }
     const char *sid = http_cookie(c->req, web_session_cookie(c));
     if (!sid || strlen(sid) != STORE_TOKEN_LEN - 1)
         return;
     bool pending = false;
-    if (store_session_find(c->st, sid, &c->actor, &pending, c->login, sizeof c->login) != ST_OK)
+    rc = store_session_find(c->st, sid, &c->actor, &pending, c->login, sizeof c->login);
+    if (rc != ST_OK) {
+        auth_error(c, rc);
         return;
+    }
     snprintf(c->session, sizeof c->session, "%s", sid);
     store_csrf_token(sid, c->csrf);
     c->totp_pending = pending;
@@ -327,9 +343,14 @@ void web_handle(const http_req_t *req, http_resp_t *resp, void *appv)
                  "the database is unavailable; try again shortly");
             return;
         }
-        c.authed = c.bearer = c.totp_pending = false;
+        c.authed = c.bearer = c.totp_pending = c.auth_failed = false;
         memset(&c.actor, 0, sizeof c.actor);
         c.login[0] = c.session[0] = c.csrf[0] = '\0';
+    }
+    if (!(r->flags & ROUTE_PUBLIC) && !c.authed && c.auth_failed) {
+        fail(&c, 503, "unavailable", "データベースに接続できません。しばらくしてからやり直してください",
+             "the database is unavailable; try again shortly");
+        return;
     }
     if (!(r->flags & ROUTE_PUBLIC) && !c.authed) {
         bool step_ok = c.totp_pending && (r->flags & ROUTE_TOTP_STEP);

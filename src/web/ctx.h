@@ -40,6 +40,7 @@ typedef struct web_ctx {
     bool authed;                    /* actor is valid */
     bool bearer;                    /* signed in by API token (no cookie, no CSRF) */
     bool totp_pending;              /* password given, second factor owed */
+    bool auth_failed;               /* the database failed while checking who asks */
     actor_t actor;
     char login[72];                 /* the actor's login, for the page header */
     char session[STORE_TOKEN_LEN];  /* the session cookie's token, or "" */

@@ -785,6 +785,38 @@ static void test_busy(void **state)
     db_close(other);
 }
 
+/* Bookkeeping writes wait briefly, not the whole busy timeout, while
+ * db_lock_wait_brief is on; the configured wait comes back after. */
+static int rename_org(db_t *db, const char *from, const char *to)
+{
+    db_stmt_t *s = db_prepare(db, "UPDATE organizations SET name = $1 WHERE name = $2");
+    db_bind_text(s, 1, to);
+    db_bind_text(s, 2, from);
+    int rc = db_step(s);
+    db_finalize(s);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+static void test_lock_wait_brief(void **state)
+{
+    fx_t *f = *state;
+    migrate_ok(f);
+    assert_int_equal(add_org(f->db, "bank", "甲銀行", NULL, NULL), DB_OK);
+    db_t *other = fx_open(f, 30000);
+    assert_int_equal(db_begin_write(f->db), DB_OK);
+    assert_int_equal(rename_org(f->db, "甲銀行", "乙銀行"), DB_OK);
+    db_lock_wait_brief(other, true);
+    double t0 = now_s();
+    assert_int_equal(rename_org(other, "甲銀行", "丙銀行"), DB_ERR_BUSY);
+    assert_true(now_s() - t0 < 4.0); /* not the 30 s of the connection */
+    db_lock_wait_brief(other, false);
+    assert_int_equal(db_commit(f->db), DB_OK);
+    assert_int_equal(rename_org(other, "乙銀行", "丙銀行"), DB_OK);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM organizations WHERE name = '丙銀行'", NULL,
+                           NULL), 1);
+    db_close(other);
+}
+
 static void test_stmt_cache(void **state)
 {
     fx_t *f = *state;
@@ -977,7 +1009,7 @@ static void test_bench_commits(void **state)
         T(test_migrate_fresh, cfg), T(test_migrate_refuses_newer, cfg),                \
         T(test_migrate_refuses_foreign_db, cfg), T(test_model, cfg),                   \
         T(test_bind_types, cfg), T(test_bind_order, cfg), T(test_bind_misuse, cfg),    \
-        T(test_constraint_errors, cfg), T(test_transactions, cfg), T(test_busy, cfg),  \
+        T(test_constraint_errors, cfg), T(test_transactions, cfg), T(test_busy, cfg), T(test_lock_wait_brief, cfg),  \
         T(test_stmt_cache, cfg), T(test_injection_verbatim, cfg),                      \
         T(test_lost_connection, cfg), T(test_backup, cfg), T(test_now, cfg),           \
         T(test_bench_commits, cfg),                                                    \

@@ -875,6 +875,17 @@ static void test_selection(void **state)
     assert_int_equal(c->items[4].nrefs, 1);
     assert_string_equal(c->items[4].refs[0].clause, "実14");
     assert_true(c->items[0].nrefs > 0); /* catalog items keep their references */
+    /* Read again (from the connection's cache): the same, and a copy of
+     * its own that the caller may change. */
+    catalog_t *c2 = store_assessment_catalog(f->st, &pv, id, &rc);
+    assert_int_equal(rc, ST_OK);
+    assert_true(catalog_equal(c, c2, NULL));
+    free(c2->items[4].category);
+    c2->items[4].category = xstrdup("書き換え");
+    catalog_free(c2);
+    c2 = store_assessment_catalog(f->st, &pv, id, &rc);
+    assert_string_equal(c2->items[4].category, "銀行独自");
+    catalog_free(c2);
     catalog_free(c);
     /* Answers follow the selection. */
     W(f, ST_INVALID, save(f, "p-editor", id, 3, SIDE_PARTNER, "選ばれていない", 0));
