@@ -8,6 +8,7 @@
  * form, it is no security).  The workbook is written to a temporary file
  * next to the target and renamed, so a failed write leaves nothing behind.
  */
+#define _GNU_SOURCE /* mkostemp */
 #include "formats/xlsx.h"
 #include "core/wareki.h"
 #include "formats/layout.h"
@@ -533,7 +534,7 @@ int xlsx_write_checklist(const char *path, const catalog_t *cat, const answerset
     } else {
         tmp = xasprintf("%s.tmp.XXXXXX", path);
     }
-    int fd = mkstemp(tmp);
+    int fd = mkostemp(tmp, O_CLOEXEC); /* held open until the end: not for children */
     if (fd < 0) {
         err = msg("書き出せません", "cannot write", path);
         char *full = xasprintf("%s (%s)", err, strerror(errno));
@@ -543,7 +544,9 @@ int xlsx_write_checklist(const char *path, const catalog_t *cat, const answerset
         goto out;
     }
     fchmod(fd, 0644);
-    close(fd);
+    /* fd stays open: libxlsxwriter writes the file through a handle of its
+     * own, and fsync on this one flushes the same file without opening it
+     * again. */
     int rc = build(tmp, cat, set, opt, &err);
     if (rc == 0 && to_stdout) {
         size_t len;
@@ -556,16 +559,14 @@ int xlsx_write_checklist(const char *path, const catalog_t *cat, const answerset
         unlink(tmp);
     } else if (rc == 0) {
         /* Make the bytes durable before the new name points at them. */
-        fd = open(tmp, O_RDONLY | O_CLOEXEC);
-        if (fd < 0 || fsync(fd) < 0 || rename(tmp, path) < 0) {
+        if (fsync(fd) < 0 || rename(tmp, path) < 0) {
             char *full = xasprintf("%s (%s)", path, strerror(errno));
             err = msg("書き出せません", "cannot write", full);
             free(full);
             rc = -1;
         }
-        if (fd >= 0)
-            close(fd);
     }
+    close(fd);
     if (rc < 0)
         unlink(tmp);
     free(tmp);
