@@ -78,6 +78,8 @@ typedef struct wb {
     numfmt_t *fmts;        /* custom number formats */
     size_t nfmts, fmts_cap;
     bool date1904;
+    buf_t part;            /* the part being parsed, decompressed */
+    char *chunk;           /* CHUNK bytes for zip_fread */
 } wb_t;
 
 /* One worksheet as the workbook lists it. */
@@ -485,8 +487,13 @@ static int xp_parse(wb_t *wb, const char *name, const char *sheet, const xp_ops_
      * and then parsed in one call: expat rescans a token cut by a chunk
      * boundary from its start, so feeding a 30 MB attribute in small
      * chunks would cost quadratic time. */
-    buf_t part = BUF_INIT(LIMIT_XLSX_PART_BYTES);
-    char *chunk = xmalloc(CHUNK);
+    /* The buffers serve every part of the workbook in turn: each part
+     * grows them no further than the largest before it. */
+    buf_t *part = &wb->part;
+    buf_reset(part);
+    if (!wb->chunk)
+        wb->chunk = xmalloc(CHUNK);
+    char *chunk = wb->chunk;
     for (;;) {
         zip_int64_t n = zip_fread(zf, chunk, CHUNK);
         if (n < 0) {
@@ -498,7 +505,7 @@ static int xp_parse(wb_t *wb, const char *name, const char *sheet, const xp_ops_
         size_t k = (size_t)n;
         if (k == 0)
             break;
-        if (buf_add(&part, chunk, k) < 0) {
+        if (buf_add(part, chunk, k) < 0) {
             diag_add(wb->d, sheet, 0, 0,
                      "%s: 展開後の大きさが上限（%u バイト）を超えます",
                      "%s: decompressed size exceeds the limit (%u bytes)", name,
@@ -516,15 +523,14 @@ static int xp_parse(wb_t *wb, const char *name, const char *sheet, const xp_ops_
         }
         wb->total += k;
     }
-    free(chunk);
-    const unsigned char *u = (const unsigned char *)buf_str(&part);
-    bool utf16 = part.len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF));
-    if (!x.failed && !utf16 && !utf8_valid(buf_str(&part), part.len, NULL)) {
+    const unsigned char *u = (const unsigned char *)buf_str(part);
+    bool utf16 = part->len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF));
+    if (!x.failed && !utf16 && !utf8_valid(buf_str(part), part->len, NULL)) {
         diag_add(wb->d, sheet, 0, 0, "%s: UTF-8として正しくない文字があります",
                  "%s: invalid UTF-8", name);
         x.failed = true;
     }
-    if (!x.failed && XML_Parse(p, buf_str(&part), (int)part.len, 1) == XML_STATUS_ERROR &&
+    if (!x.failed && XML_Parse(p, buf_str(part), (int)part->len, 1) == XML_STATUS_ERROR &&
         !x.failed) {
         diag_add(wb->d, sheet, 0, 0, "%s: XMLとして読めません（%lu行目: %s）",
                  "%s: not well-formed XML (line %lu: %s)", name,
@@ -532,7 +538,6 @@ static int xp_parse(wb_t *wb, const char *name, const char *sheet, const xp_ops_
                  XML_ErrorString(XML_GetErrorCode(p)));
         x.failed = true;
     }
-    buf_free(&part);
     XML_ParserFree(p);
     zip_fclose(zf);
     return x.failed ? -1 : 0;
@@ -1267,6 +1272,8 @@ static void wb_free(wb_t *wb)
     free(wb->sst);
     free(wb->xf_fmt);
     free(wb->fmts);
+    buf_free(&wb->part);
+    free(wb->chunk);
     if (wb->za)
         zip_discard(wb->za);
 }
@@ -1344,7 +1351,7 @@ static int missing_part(wb_t *wb, const char *name)
 static int read_workbook(const char *data, size_t len, tables_t *out, bool **hidden,
                          diag_t *d)
 {
-    wb_t wb = { .d = d };
+    wb_t wb = { .d = d, .part = BUF_INIT(LIMIT_XLSX_PART_BYTES) };
     rels_t root = { 0 }, wrels = { 0 };
     wbx_t sheets = { 0 };
     tables_t ts = { 0 };
