@@ -45,8 +45,12 @@
 #define XL_MAX_ROWS 1048576L
 #define XL_MAX_COLS 16384L
 
-/* Read this much decompressed data at a time. */
-#define CHUNK 65536
+/* Read this much decompressed data at a time.  Small: a read's transient
+ * memory (this, the part, expat's and zlib's buffers) freed at the end on
+ * top of the heap beyond glibc's trim threshold (128 KiB) is given back to
+ * the kernel and faulted in again by the next read; with 64 KiB chunks
+ * that happened to every read in the benchmark after the export loops. */
+#define CHUNK 16384
 
 /* ---------------------------------------------------------------------- */
 /* The workbook being read                                                  */
@@ -56,13 +60,20 @@ typedef struct numfmt {
     bool is_date;
 } numfmt_t;
 
+/* A shared string, decoded; s is NULL when it is no valid UTF-8 (reported
+ * where a cell uses it). */
+typedef struct sstr {
+    char *s;
+    size_t len;
+} sstr_t;
+
 typedef struct wb {
     zip_t *za;
     diag_t *d;
     size_t total;          /* decompressed bytes read from all parts */
     size_t text_total;     /* bytes of cell text placed in tables */
     size_t cells_total;    /* cells placed in tables, merge fills included */
-    char **sst;            /* shared strings */
+    sstr_t *sst;           /* shared strings, checked once each */
     size_t nsst, sst_cap;
     bool have_sst;
     int *xf_fmt;           /* numFmtId of each cellXfs entry, then (after
@@ -71,6 +82,8 @@ typedef struct wb {
     numfmt_t *fmts;        /* custom number formats */
     size_t nfmts, fmts_cap;
     bool date1904;
+    buf_t part;            /* the part being parsed, decompressed */
+    char *chunk;           /* CHUNK bytes for zip_fread */
 } wb_t;
 
 /* One worksheet as the workbook lists it. */
@@ -117,11 +130,18 @@ static long xesc(const char *s, size_t n)
 /* A fresh copy of s[0..n) with OOXML's _xHHHH_ escapes decoded (Excel
  * writes control characters and a literal "_x" that way).  A surrogate
  * pair of escapes is joined; a lone surrogate stays as written; U+0000 is
- * dropped.  The result is never longer than the input. */
-static char *decode_x(const char *s, size_t n)
+ * dropped.  The result is never longer than the input; its length goes to
+ * *outlen when asked. */
+static char *decode_x(const char *s, size_t n, size_t *outlen)
 {
-    if (!memchr(s, '_', n))
-        return xstrndup(s, n);
+    if (!memchr(s, '_', n)) {
+        char *out = xmalloc(n + 1);
+        memcpy(out, s, n);
+        out[n] = '\0';
+        if (outlen)
+            *outlen = strlen(out); /* s may hold a NUL: as xstrndup did */
+        return out;
+    }
     char *out = xmalloc(n + 1), *o = out;
     size_t i = 0;
     while (i < n) {
@@ -148,6 +168,8 @@ static char *decode_x(const char *s, size_t n)
         i += 7;
     }
     *o = '\0';
+    if (outlen)
+        *outlen = strlen(out);
     return out;
 }
 
@@ -327,6 +349,11 @@ static char *number_text(const char *v, bool is_date, bool date1904)
         v++;
     if (!*v)
         return xstrdup("");
+    /* A plain integer ("12"), the usual number, is shown as written: the
+     * same text as the general path gives, without strtod and snprintf. */
+    size_t nd = strspn(v, "0123456789");
+    if (!is_date && !v[nd] && nd <= 15 && (v[0] != '0' || nd == 1))
+        return xstrdup(v);
     pthread_once(&c_locale_once, c_locale_init);
     double x = strtod_l(v, &end, c_locale);
     while (*end == ' ')
@@ -464,8 +491,13 @@ static int xp_parse(wb_t *wb, const char *name, const char *sheet, const xp_ops_
      * and then parsed in one call: expat rescans a token cut by a chunk
      * boundary from its start, so feeding a 30 MB attribute in small
      * chunks would cost quadratic time. */
-    buf_t part = BUF_INIT(LIMIT_XLSX_PART_BYTES);
-    char *chunk = xmalloc(CHUNK);
+    /* The buffers serve every part of the workbook in turn: each part
+     * grows them no further than the largest before it. */
+    buf_t *part = &wb->part;
+    buf_reset(part);
+    if (!wb->chunk)
+        wb->chunk = xmalloc(CHUNK);
+    char *chunk = wb->chunk;
     for (;;) {
         zip_int64_t n = zip_fread(zf, chunk, CHUNK);
         if (n < 0) {
@@ -477,7 +509,7 @@ static int xp_parse(wb_t *wb, const char *name, const char *sheet, const xp_ops_
         size_t k = (size_t)n;
         if (k == 0)
             break;
-        if (buf_add(&part, chunk, k) < 0) {
+        if (buf_add(part, chunk, k) < 0) {
             diag_add(wb->d, sheet, 0, 0,
                      "%s: 展開後の大きさが上限（%u バイト）を超えます",
                      "%s: decompressed size exceeds the limit (%u bytes)", name,
@@ -495,15 +527,14 @@ static int xp_parse(wb_t *wb, const char *name, const char *sheet, const xp_ops_
         }
         wb->total += k;
     }
-    free(chunk);
-    const unsigned char *u = (const unsigned char *)buf_str(&part);
-    bool utf16 = part.len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF));
-    if (!x.failed && !utf16 && !utf8_valid(buf_str(&part), part.len, NULL)) {
+    const unsigned char *u = (const unsigned char *)buf_str(part);
+    bool utf16 = part->len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF));
+    if (!x.failed && !utf16 && !utf8_valid(buf_str(part), part->len, NULL)) {
         diag_add(wb->d, sheet, 0, 0, "%s: UTF-8として正しくない文字があります",
                  "%s: invalid UTF-8", name);
         x.failed = true;
     }
-    if (!x.failed && XML_Parse(p, buf_str(&part), (int)part.len, 1) == XML_STATUS_ERROR &&
+    if (!x.failed && XML_Parse(p, buf_str(part), (int)part->len, 1) == XML_STATUS_ERROR &&
         !x.failed) {
         diag_add(wb->d, sheet, 0, 0, "%s: XMLとして読めません（%lu行目: %s）",
                  "%s: not well-formed XML (line %lu: %s)", name,
@@ -511,7 +542,6 @@ static int xp_parse(wb_t *wb, const char *name, const char *sheet, const xp_ops_
                  XML_ErrorString(XML_GetErrorCode(p)));
         x.failed = true;
     }
-    buf_free(&part);
     XML_ParserFree(p);
     zip_fclose(zf);
     return x.failed ? -1 : 0;
@@ -748,7 +778,13 @@ static void sst_end(xp_t *x, const char *name)
             return;
         }
         wb->sst = xgrow(wb->sst, &wb->sst_cap, wb->nsst + 1, sizeof *wb->sst);
-        wb->sst[wb->nsst++] = decode_x(buf_str(&s->text), s->text.len);
+        sstr_t *e = &wb->sst[wb->nsst++];
+        e->s = decode_x(buf_str(&s->text), s->text.len, &e->len);
+        /* Checked here once rather than in every cell that uses it. */
+        if (!utf8_valid(e->s, e->len, NULL)) {
+            free(e->s);
+            e->s = NULL;
+        }
     }
 }
 
@@ -817,6 +853,33 @@ typedef struct mrange {
     long r1, c1, r2, c2;
 } mrange_t;
 
+/* A cell's t attribute. */
+typedef enum ctype {
+    CT_NUMBER, /* absent, "n" or unknown: a number */
+    CT_SHARED, /* "s" */
+    CT_INLINE, /* "inlineStr" */
+    CT_STR,    /* "str" (a formula's text) or "e" (an error) */
+    CT_BOOL,   /* "b" */
+    CT_DATE,   /* "d" */
+} ctype_t;
+
+static ctype_t ctype_of(const char *t)
+{
+    if (!t)
+        return CT_NUMBER;
+    if (strcmp(t, "s") == 0)
+        return CT_SHARED;
+    if (strcmp(t, "inlineStr") == 0)
+        return CT_INLINE;
+    if (strcmp(t, "str") == 0 || strcmp(t, "e") == 0)
+        return CT_STR;
+    if (strcmp(t, "b") == 0)
+        return CT_BOOL;
+    if (strcmp(t, "d") == 0)
+        return CT_DATE;
+    return CT_NUMBER;
+}
+
 typedef struct shx {
     cent_t *v;
     size_t n, cap;
@@ -828,7 +891,7 @@ typedef struct shx {
     long next_col;     /* 0-based column of a following cell without r */
     bool in_cell;
     long crow, ccol;   /* the current cell */
-    char ctype[16];    /* its t attribute ("" when absent) */
+    ctype_t ctype;     /* its t attribute */
     long cstyle;       /* its s attribute, -1 when absent */
     int in_is, rph;    /* inside <is>; depth inside <rPh> */
     int collect;       /* 0, 'v' (into vtext) or 't' (into itext) */
@@ -845,11 +908,11 @@ static void shx_free(shx_t *s)
     buf_free(&s->itext);
 }
 
-/* Place a value (taking ownership).  Returns 0, or -1 past the caps. */
-static int shx_put(xp_t *x, shx_t *s, long row, long col, char *v)
+/* Place a value of len bytes (taking ownership).  Returns 0, or -1 past
+ * the caps. */
+static int shx_put(xp_t *x, shx_t *s, long row, long col, char *v, size_t len)
 {
     wb_t *wb = x->wb;
-    size_t len = strlen(v);
     if (wb->cells_total >= (size_t)LIMIT_ROWS * LIMIT_COLS ||
         len > LIMIT_XLSX_TOTAL_BYTES - wb->text_total) {
         free(v);
@@ -865,6 +928,21 @@ static int shx_put(xp_t *x, shx_t *s, long row, long col, char *v)
     s->v = xgrow(s->v, &s->cap, s->n + 1, sizeof *s->v);
     s->v[s->n++] = (cent_t){ (uint32_t)row, (uint32_t)col, s->seq++, v };
     return 0;
+}
+
+/* The r, t and s attributes of a cell (the first of each, as attr finds
+ * them), in one pass over the attributes: there are many cells. */
+static void cell_attrs(const char **atts, const char **r, const char **t, const char **st)
+{
+    *r = *t = *st = NULL;
+    for (size_t i = 0; atts[i]; i += 2) {
+        const char *n = lname(atts[i]);
+        if (n[0] == '\0' || n[1] != '\0')
+            continue;
+        const char **slot = n[0] == 'r' ? r : n[0] == 't' ? t : n[0] == 's' ? st : NULL;
+        if (slot && !*slot)
+            *slot = atts[i + 1];
+    }
 }
 
 static void sheet_start(xp_t *x, const char *name, const char **atts)
@@ -902,7 +980,8 @@ static void sheet_start(xp_t *x, const char *name, const char **atts)
         }
         s->next_col = 0;
     } else if (s->in_data && strcmp(name, "c") == 0) {
-        const char *r = attr(atts, "r"), *t = attr(atts, "t"), *st = attr(atts, "s");
+        const char *r, *t, *st;
+        cell_attrs(atts, &r, &t, &st);
         if (r) {
             if (parse_a1(r, &s->crow, &s->ccol) < 0) {
                 XP_FAIL(x, 0, 0, "セル位置「%.40s」が不正です",
@@ -918,7 +997,7 @@ static void sheet_start(xp_t *x, const char *name, const char **atts)
             s->ccol = s->next_col;
         }
         s->next_col = s->ccol + 1;
-        snprintf(s->ctype, sizeof s->ctype, "%s", t ? t : "");
+        s->ctype = ctype_of(t);
         long sv;
         s->cstyle = st && parse_long(st, 0, 1000000, &sv) == 0 ? sv : -1;
         s->in_cell = true;
@@ -955,14 +1034,44 @@ static void sheet_start(xp_t *x, const char *name, const char **atts)
     }
 }
 
-/* The text of the finished cell, as a fresh string ("" when empty), or
- * NULL after reporting a problem. */
-static char *cell_value(xp_t *x, shx_t *s)
+/* A "d" cell (ISO 8601) as text: the date of a midnight date-time, else
+ * as written. */
+static char *date_text(const char *v, size_t n)
+{
+    char iso[11];
+    if (n >= 10) {
+        memcpy(iso, v, 10);
+        iso[10] = '\0';
+        const char *rest = v + 10;
+        if (date_valid_iso(iso) &&
+            (!*rest || strcmp(rest, "T00:00:00") == 0 || strcmp(rest, "T00:00:00Z") == 0 ||
+             strcmp(rest, "T00:00:00.000") == 0))
+            return xstrdup(iso);
+    }
+    return xstrdup(v);
+}
+
+/* A fresh copy of the n bytes at v. */
+static char *copy_n(const char *v, size_t n)
+{
+    char *out = xmalloc(n + 1);
+    memcpy(out, v, n);
+    out[n] = '\0';
+    return out;
+}
+
+/* The text of the finished cell, as a fresh string ("" when empty), its
+ * length in *len and in *checked whether it is known to be valid UTF-8
+ * already; or NULL after reporting a problem. */
+static char *cell_value(xp_t *x, shx_t *s, size_t *len, bool *checked)
 {
     wb_t *wb = x->wb;
-    const char *t = s->ctype, *v = buf_str(&s->vtext);
-    if (strcmp(t, "s") == 0) {
+    const char *v = buf_str(&s->vtext);
+    char *out;
+    *checked = false;
+    if (s->ctype == CT_SHARED) {
         long i;
+        *len = 0;
         if (s->vtext.len == 0)
             return xstrdup("");
         if (parse_long(v, 0, LONG_MAX / 2, &i) < 0 || (size_t)i >= wb->nsst) {
@@ -971,29 +1080,28 @@ static char *cell_value(xp_t *x, shx_t *s)
                     "shared string index '%.20s' out of range (%zu strings)", v, wb->nsst);
             return NULL;
         }
-        return xstrdup(wb->sst[i]);
-    }
-    if (strcmp(t, "inlineStr") == 0 || (s->itext.len && !s->vtext.len))
-        return decode_x(buf_str(&s->itext), s->itext.len);
-    if (strcmp(t, "str") == 0 || strcmp(t, "e") == 0)
-        return decode_x(v, s->vtext.len);
-    if (strcmp(t, "b") == 0)
-        return xstrdup(strcmp(v, "1") == 0 ? "TRUE" : strcmp(v, "0") == 0 ? "FALSE" : v);
-    if (strcmp(t, "d") == 0) {
-        /* ISO 8601: keep the date of a midnight date-time. */
-        char iso[11];
-        if (s->vtext.len >= 10) {
-            memcpy(iso, v, 10);
-            iso[10] = '\0';
-            const char *rest = v + 10;
-            if (date_valid_iso(iso) &&
-                (!*rest || strcmp(rest, "T00:00:00") == 0 || strcmp(rest, "T00:00:00Z") == 0 ||
-                 strcmp(rest, "T00:00:00.000") == 0))
-                return xstrdup(iso);
+        const sstr_t *e = &wb->sst[i];
+        if (!e->s) {
+            XP_FAIL(x, s->crow + 1, (int)s->ccol + 1, "UTF-8として正しくない文字があります",
+                    "invalid UTF-8");
+            return NULL;
         }
-        return xstrdup(v);
+        *len = e->len;
+        *checked = true;
+        return copy_n(e->s, e->len);
     }
-    return number_text(v, style_is_date(wb, s->cstyle), wb->date1904);
+    if (s->ctype == CT_INLINE || (s->itext.len && !s->vtext.len))
+        return decode_x(buf_str(&s->itext), s->itext.len, len);
+    if (s->ctype == CT_STR)
+        return decode_x(v, s->vtext.len, len);
+    if (s->ctype == CT_BOOL)
+        out = xstrdup(strcmp(v, "1") == 0 ? "TRUE" : strcmp(v, "0") == 0 ? "FALSE" : v);
+    else if (s->ctype == CT_DATE)
+        out = date_text(v, s->vtext.len);
+    else
+        out = number_text(v, style_is_date(wb, s->cstyle), wb->date1904);
+    *len = strlen(out);
+    return out;
 }
 
 static void sheet_end(xp_t *x, const char *name)
@@ -1014,14 +1122,16 @@ static void sheet_end(xp_t *x, const char *name)
             s->in_is--;
     } else if (strcmp(name, "c") == 0) {
         s->in_cell = false;
-        char *v = cell_value(x, s);
+        size_t len;
+        bool checked;
+        char *v = cell_value(x, s, &len, &checked);
         if (!v)
             return;
         if (!*v) {
             free(v);
             return;
         }
-        if (!utf8_valid(v, strlen(v), NULL)) {
+        if (!checked && !utf8_valid(v, len, NULL)) {
             free(v);
             XP_FAIL(x, s->crow + 1, (int)s->ccol + 1, "UTF-8として正しくない文字があります",
                     "invalid UTF-8");
@@ -1039,7 +1149,7 @@ static void sheet_end(xp_t *x, const char *name)
                     "too many columns (limit %d)", LIMIT_COLS);
             return;
         }
-        shx_put(x, s, s->crow, s->ccol, v);
+        shx_put(x, s, s->crow, s->ccol, v, len);
     }
 }
 
@@ -1071,9 +1181,15 @@ static void shx_settle(shx_t *s)
 {
     if (s->n == 0)
         return;
-    qsort(s->v, s->n, sizeof *s->v, cent_cmp);
+    /* Sheets list their cells in order as a rule: then there is nothing to
+     * sort (qsort is glibc's merge sort, with a copy of the array). */
+    size_t i = 1;
+    while (i < s->n && cent_cmp(&s->v[i - 1], &s->v[i]) < 0)
+        i++;
+    if (i < s->n)
+        qsort(s->v, s->n, sizeof *s->v, cent_cmp);
     size_t w = 0;
-    for (size_t i = 0; i < s->n; i++) {
+    for (i = 0; i < s->n; i++) {
         if (w > 0 && s->v[w - 1].row == s->v[i].row && s->v[w - 1].col == s->v[i].col) {
             free(s->v[w - 1].v);
             s->v[w - 1] = s->v[i];
@@ -1116,13 +1232,14 @@ static int shx_fill_merges(xp_t *x, shx_t *s)
         if (!tl)
             continue;
         char *val = xstrdup(tl->v);
+        size_t len = strlen(val);
         long r2 = m->r2 < LIMIT_ROWS - 1 ? m->r2 : LIMIT_ROWS - 1;
         long c2 = m->c2 < LIMIT_COLS - 1 ? m->c2 : LIMIT_COLS - 1;
         for (long r = m->r1; r <= r2; r++) {
             for (long c = m->c1; c <= c2; c++) {
                 if (r == m->r1 && c == m->c1)
                     continue;
-                if (shx_put(x, s, r, c, xstrdup(val)) < 0) {
+                if (shx_put(x, s, r, c, copy_n(val, len), len) < 0) {
                     free(val);
                     return -1;
                 }
@@ -1155,10 +1272,12 @@ static table_t *shx_table(shx_t *s, const char *name)
 static void wb_free(wb_t *wb)
 {
     for (size_t i = 0; i < wb->nsst; i++)
-        free(wb->sst[i]);
+        free(wb->sst[i].s);
     free(wb->sst);
     free(wb->xf_fmt);
     free(wb->fmts);
+    buf_free(&wb->part);
+    free(wb->chunk);
     if (wb->za)
         zip_discard(wb->za);
 }
@@ -1236,7 +1355,7 @@ static int missing_part(wb_t *wb, const char *name)
 static int read_workbook(const char *data, size_t len, tables_t *out, bool **hidden,
                          diag_t *d)
 {
-    wb_t wb = { .d = d };
+    wb_t wb = { .d = d, .part = BUF_INIT(LIMIT_XLSX_PART_BYTES) };
     rels_t root = { 0 }, wrels = { 0 };
     wbx_t sheets = { 0 };
     tables_t ts = { 0 };

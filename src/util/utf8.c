@@ -63,12 +63,28 @@ int utf8_encode(uint32_t cp, char *out)
     return 4;
 }
 
+/* The end of the run of ASCII bytes that starts at s[i], found eight bytes
+ * at a time: most of a spreadsheet's XML is ASCII markup. */
+static size_t ascii_end(const char *s, size_t i, size_t n)
+{
+    uint64_t w;
+    while (n - i >= sizeof w) {
+        memcpy(&w, s + i, sizeof w);
+        if (w & 0x8080808080808080u)
+            break;
+        i += sizeof w;
+    }
+    while (i < n && (unsigned char)s[i] < 0x80)
+        i++;
+    return i;
+}
+
 bool utf8_valid(const char *s, size_t n, size_t *bad)
 {
     size_t i = 0;
     while (i < n) {
         if ((unsigned char)s[i] < 0x80) {
-            i++;
+            i = ascii_end(s, i, n);
             continue;
         }
         int k = utf8_seq_len(s + i, n - i);

@@ -273,6 +273,42 @@ static void test_missing_refs_and_merges(void **state)
     free(z);
 }
 
+/* Numbers as people see them: integers as written, others normalised, and
+ * the same whichever way the reader takes them (plain integers skip
+ * strtod); cells listed out of order land where their r says. */
+static void test_numbers(void **state)
+{
+    (void)state;
+    const char *body =
+        "<sheetData><row r=\"1\">"
+        "<c r=\"A1\"><v>0</v></c><c r=\"B1\"><v>12</v></c><c r=\"C1\"><v>007</v></c>"
+        "<c r=\"D1\"><v> 12 </v></c><c r=\"E1\"><v>123456789012345</v></c>"
+        "<c r=\"F1\"><v>1234567890123456</v></c><c r=\"G1\"><v>12.50</v></c>"
+        "<c r=\"H1\"><v>-0</v></c><c r=\"I1\"><v>1e3</v></c></row>"
+        "<row r=\"3\"><c r=\"B3\"><v>32</v></c><c r=\"A3\"><v>31</v></c></row>"
+        "<row r=\"2\"><c r=\"A2\"><v>21</v></c></row></sheetData>";
+    book_t b = { .sheet_body = body };
+    size_t len;
+    char *z = book_zip(&b, &len);
+    tables_t ts = { 0 };
+    read_ok(z, len, &ts);
+    const table_t *t = ts.v[0];
+    assert_string_equal(at(t, 1, 0), "0");
+    assert_string_equal(at(t, 1, 1), "12");
+    assert_string_equal(at(t, 1, 2), "7");
+    assert_string_equal(at(t, 1, 3), "12");
+    assert_string_equal(at(t, 1, 4), "123456789012345");
+    assert_string_equal(at(t, 1, 5), "1.23456789012346e+15");
+    assert_string_equal(at(t, 1, 6), "12.5");
+    assert_string_equal(at(t, 1, 7), "0");
+    assert_string_equal(at(t, 1, 8), "1000");
+    assert_string_equal(at(t, 2, 0), "21");
+    assert_string_equal(at(t, 3, 0), "31");
+    assert_string_equal(at(t, 3, 1), "32");
+    tables_free(&ts);
+    free(z);
+}
+
 static void test_dates(void **state)
 {
     (void)state;
@@ -861,6 +897,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strings_and_types),
         cmocka_unit_test(test_missing_refs_and_merges),
+        cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_package_shapes),
         cmocka_unit_test(test_answers_bank_layout),
