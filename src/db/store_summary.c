@@ -1,15 +1,15 @@
 /*
  * store_summary — what the web pages need beyond the store's object
- * operations: the dashboard's counts for every visible assessment in a
- * fixed number of grouped queries (a bank with a thousand partners costs
- * three queries, not three thousand), and uploads kept in the database
- * between an import's preview and its confirmation.  See store.h, section
- * "summaries and uploads".
+ * operations: the dashboard (totals over every visible assessment in a
+ * fixed number of grouped queries, counts per row only for the page shown,
+ * so a bank with a thousand partners costs what one page costs plus a few
+ * aggregates), and uploads kept in the database between an import's
+ * preview and its confirmation.  See store.h, section "summaries and
+ * uploads".
  *
- * Tenant isolation: the summary queries filter assessments by the actor's
- * organization in SQL (as store_assessment_list does), and the rows are
- * then attached only to the assessments store_assessment_list returned for
- * the same actor, so nothing outside the actor's tenant is ever counted.
+ * Tenant isolation: every dashboard query starts from the connections of
+ * the actor's organization in SQL (operators: all), and the rows are
+ * checked once more with the workflow rules, as store_assessment_list does.
  */
 #include "db/store_impl.h"
 
@@ -36,19 +36,34 @@ typedef struct shape_item {
 typedef struct shape {
     char *catalog_id;
     int64_t selection_id;
-    shape_item_t *items;
+    shape_item_t *items;   /* by number */
     size_t nitems;
-    summary_cat_t *cats; /* category names are the shape's; counts are slots */
+    summary_cat_t *cats;   /* by first_no; names are the dashboard's (merged) */
     size_t ncats;
+    size_t *merged;        /* per cat: its index in the dashboard's cats */
+    int assessments;       /* visible assessments of this shape */
+    int slots[2];
 } shape_t;
+
+/* One request's work: the actor, the tenant parameter of every query, the
+ * shapes met so far and the result being built. */
+typedef struct dctx {
+    store_t *st;
+    const actor_t *a;
+    int op;                /* 1: an operator's queries (no tenant filter) */
+    int64_t tenant;        /* $1: the actor's organization, or 1 for an operator */
+    const char *today;
+    shape_t *shapes;
+    size_t nshapes, shcap, catcap;
+    dashboard_t *out;
+} dctx_t;
 
 static void shape_free(shape_t *sh)
 {
     free(sh->catalog_id);
     free(sh->items);
-    for (size_t i = 0; i < sh->ncats; i++)
-        free(sh->cats[i].category);
     free(sh->cats);
+    free(sh->merged);
 }
 
 static int cmp_item(const void *x, const void *y)
@@ -57,8 +72,30 @@ static int cmp_item(const void *x, const void *y)
     return a->no - b->no;
 }
 
-static int shape_load(store_t *st, shape_t *sh)
+/* The dashboard's 区分 of this name (added when new); its index. */
+static size_t cat_merge(dctx_t *d, const char *name, int first_no)
 {
+    dashboard_t *o = d->out;
+    size_t m = 0;
+    while (m < o->ncats && strcmp(o->cats[m].category, name) != 0)
+        m++;
+    if (m == o->ncats) {
+        o->cats = xgrow(o->cats, &d->catcap, o->ncats + 1, sizeof *o->cats);
+        memset(&o->cats[m], 0, sizeof o->cats[m]);
+        o->cats[m].category = xstrdup(name);
+        o->cats[m].first_no = first_no;
+        o->ncats++;
+    } else if (first_no < o->cats[m].first_no) {
+        o->cats[m].first_no = first_no;
+    }
+    return m;
+}
+
+/* Items come in number order, so each 区分 starts at its lowest number and
+ * the 区分 come out ordered by first_no. */
+static int shape_load(dctx_t *d, shape_t *sh)
+{
+    store_t *st = d->st;
     int src = 0;
     db_stmt_t *s;
     if (sh->selection_id)
@@ -77,27 +114,31 @@ static int shape_load(store_t *st, shape_t *sh)
                      "s", sh->catalog_id);
     if (!s)
         return st->last_rc < 0 ? st->last_rc : ST_DB;
-    size_t icap = 0, ccap = 0;
+    size_t icap = 0, ccap = 0, mcap = 0;
     for (; src == DB_ROW; src = db_step(s)) {
         target_t t = target_parse(db_col_text(s, 1));
         const char *cat = db_col_text(s, 2);
         if (!t || !cat)
             continue;
+        int no = (int)db_col_int64(s, 0);
         size_t c = 0;
         while (c < sh->ncats && strcmp(sh->cats[c].category, cat) != 0)
             c++;
         if (c == sh->ncats) {
+            size_t m = cat_merge(d, cat, no);
             sh->cats = xgrow(sh->cats, &ccap, sh->ncats + 1, sizeof *sh->cats);
+            sh->merged = xgrow(sh->merged, &mcap, sh->ncats + 1, sizeof *sh->merged);
             memset(&sh->cats[c], 0, sizeof sh->cats[c]);
-            sh->cats[c].category = xstrdup(cat);
+            sh->cats[c].category = d->out->cats[m].category;
+            sh->cats[c].first_no = no;
+            sh->merged[c] = m;
             sh->ncats++;
         }
-        int no = (int)db_col_int64(s, 0);
-        if (!sh->cats[c].first_no || no < sh->cats[c].first_no)
-            sh->cats[c].first_no = no;
         for (int sd = SIDE_PARTNER; sd <= SIDE_BANK; sd++)
-            if (side_answers((side_t)sd, t))
+            if (side_answers((side_t)sd, t)) {
                 sh->cats[c].slots[sd]++;
+                sh->slots[sd]++;
+            }
         sh->items = xgrow(sh->items, &icap, sh->nitems + 1, sizeof *sh->items);
         sh->items[sh->nitems++] = (shape_item_t){ no, t, (int)c };
     }
@@ -114,55 +155,97 @@ static const shape_item_t *shape_find(const shape_t *sh, int no)
     return bsearch(&key, sh->items, sh->nitems, sizeof *sh->items, cmp_item);
 }
 
-/* Tenant filter shared by the queries below: $1 operator flag, $2 the
- * actor's organization. */
-#define VISIBLE                                                                           \
-    " JOIN assessments a ON a.id = x.assessment_id"                                       \
-    " JOIN connections c ON c.id = a.connection_id"                                       \
-    " WHERE (CAST($1 AS BIGINT) = 1 OR c.bank_id = $2 OR c.partner_id = $2)"
-
-/* Every answer with a status (one row each: grouping by 区分 in SQL costs
- * more than reading the rows), evaluations and open plans per assessment. */
-static const char SQL_ANSWERS[] =
-    "SELECT x.assessment_id, x.item_no, x.side, x.status FROM answers x" VISIBLE
-    " AND x.status IS NOT NULL LIMIT 10000000";
-static const char SQL_REVIEWS[] =
-    "SELECT x.assessment_id, x.evaluation, count(*) FROM reviews x" VISIBLE
-    " GROUP BY x.assessment_id, x.evaluation LIMIT 10000000";
-static const char SQL_PLANS[] =
-    "SELECT x.assessment_id, count(*),"
-    " sum(CASE WHEN x.due IS NOT NULL AND x.due < $3 THEN 1 ELSE 0 END)"
-    " FROM plans x" VISIBLE " AND x.state = 'open' GROUP BY x.assessment_id LIMIT 10000000";
-
-typedef struct dash {
-    assessment_summary_t *v;
-    size_t n;
-    assessment_summary_t **idx; /* by id */
-    shape_t *shapes;
-    size_t nshapes;
-    size_t *shape_of;           /* per v[i] */
-} dash_t;
-
-static int cmp_ptr_id(const void *x, const void *y)
+/* The shape of (catalog, selection), loaded the first time; *k its index. */
+static int shape_of(dctx_t *d, const char *catalog_id, int64_t selection_id, size_t *k)
 {
-    const assessment_summary_t *a = *(const assessment_summary_t *const *)x;
-    const assessment_summary_t *b = *(const assessment_summary_t *const *)y;
-    return a->a.id < b->a.id ? -1 : a->a.id > b->a.id;
+    if (!catalog_id)
+        catalog_id = "";
+    for (size_t i = 0; i < d->nshapes; i++)
+        if (d->shapes[i].selection_id == selection_id &&
+            strcmp(d->shapes[i].catalog_id, catalog_id) == 0) {
+            *k = i;
+            return ST_OK;
+        }
+    d->shapes = xgrow(d->shapes, &d->shcap, d->nshapes + 1, sizeof *d->shapes);
+    shape_t *sh = &d->shapes[d->nshapes];
+    memset(sh, 0, sizeof *sh);
+    sh->catalog_id = xstrdup(catalog_id);
+    sh->selection_id = selection_id;
+    *k = d->nshapes++;
+    return shape_load(d, sh);
 }
 
-static assessment_summary_t *dash_find(const dash_t *d, int64_t id)
-{
-    size_t lo = 0, hi = d->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (d->idx[mid]->a.id == id)
-            return d->idx[mid];
-        if (d->idx[mid]->a.id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
+/* Every query starts from the connections the actor may see: $1 is the
+ * actor's organization (a bank or a partner of the connection), or 1 for an
+ * operator, who sees every one.  Two texts per query rather than one with
+ * an OR on the operator flag, so that both engines can use the indexes on
+ * connections.bank_id and connections.partner_id. */
+#define VIS_FROM " FROM connections c JOIN assessments a ON a.connection_id = c.id"
+#define VIS_ORG " WHERE (c.bank_id = $1 OR c.partner_id = $1)"
+#define VIS_OP " WHERE CAST($1 AS BIGINT) = 1"
+#define VIS_SQL(cols, joins, rest)                                                         \
+    {                                                                                      \
+        "SELECT " cols VIS_FROM joins VIS_ORG rest, "SELECT " cols VIS_FROM joins VIS_OP rest \
     }
-    return NULL;
+
+/* Totals: assessments by shape and state ($2 today), answers with a status
+ * by shape, item, side and status, open plans. */
+static const char *const SQL_T_STATES[2] = VIS_SQL(
+    "a.catalog_id, a.selection_id, a.state, count(*),"
+    " sum(CASE WHEN a.due_date < $2 THEN 1 ELSE 0 END)",
+    "", " GROUP BY a.catalog_id, a.selection_id, a.state LIMIT 100000");
+static const char *const SQL_T_ANSWERS[2] = VIS_SQL(
+    "a.catalog_id, a.selection_id, x.item_no, x.side, x.status, count(*)",
+    " JOIN answers x ON x.assessment_id = a.id",
+    " AND x.status IS NOT NULL"
+    " GROUP BY a.catalog_id, a.selection_id, x.item_no, x.side, x.status LIMIT 1000000");
+static const char *const SQL_T_PLANS[2] = VIS_SQL(
+    "count(*), sum(CASE WHEN x.due IS NOT NULL AND x.due < $2 THEN 1 ELSE 0 END)",
+    " JOIN plans x ON x.assessment_id = a.id", " AND x.state = 'open'");
+
+/* Rows: the page ($2 state or '', $3 limit, $4 offset), newest first, and
+ * the pending ones ($2 limit), due first. */
+#define ROW_COLS                                                                           \
+    "a.id, a.connection_id, c.bank_id, c.partner_id, b.name, p.name, c.scope,"             \
+    " a.catalog_id, a.selection_id, a.round, a.due_date, a.state, a.version,"              \
+    " a.previous_id, a.updated_at"
+#define ROW_JOINS                                                                          \
+    " JOIN organizations b ON b.id = c.bank_id JOIN organizations p ON p.id = c.partner_id"
+static const char *const SQL_ROWS[2] =
+    VIS_SQL(ROW_COLS, ROW_JOINS,
+            " AND (CAST($2 AS TEXT) = '' OR a.state = $2) ORDER BY a.id DESC LIMIT $3 OFFSET $4");
+static const char *const SQL_PENDING[2] =
+    VIS_SQL(ROW_COLS, ROW_JOINS,
+            " AND a.state IN ('draft', 'returned')"
+            " ORDER BY CASE WHEN a.due_date IS NULL THEN 1 ELSE 0 END, a.due_date, a.id DESC"
+            " LIMIT $2");
+
+/* Counts for rows: every assessment of the actor with an id in [$2, $3]
+ * (the rows' range; others in it are skipped), $4 today. */
+static const char *const SQL_R_ANSWERS[2] =
+    VIS_SQL("a.id, x.item_no, x.side, x.status", " JOIN answers x ON x.assessment_id = a.id",
+            " AND a.id BETWEEN $2 AND $3 AND x.status IS NOT NULL LIMIT 1000000");
+static const char *const SQL_R_REVIEWS[2] =
+    VIS_SQL("a.id, x.evaluation, count(*)", " JOIN reviews x ON x.assessment_id = a.id",
+            " AND a.id BETWEEN $2 AND $3 GROUP BY a.id, x.evaluation LIMIT 1000000");
+static const char *const SQL_R_PLANS[2] =
+    VIS_SQL("a.id, count(*), sum(CASE WHEN x.due IS NOT NULL AND x.due < $4 THEN 1 ELSE 0 END)",
+            " JOIN plans x ON x.assessment_id = a.id",
+            " AND a.id BETWEEN $2 AND $3 AND x.state = 'open' GROUP BY a.id LIMIT 1000000");
+
+/* Per bank (operators): assessments, accepted, overdue ($2 today); the
+ * partners' answers 未対応. */
+static const char *const SQL_BANKS[2] = VIS_SQL(
+    "c.bank_id, b.name, count(*), sum(CASE WHEN a.state = 'accepted' THEN 1 ELSE 0 END),"
+    " sum(CASE WHEN a.state <> 'accepted' AND a.due_date < $2 THEN 1 ELSE 0 END)",
+    " JOIN organizations b ON b.id = c.bank_id", " GROUP BY c.bank_id, b.name ORDER BY b.name LIMIT 100000");
+static const char *const SQL_BANK_TODO[2] =
+    VIS_SQL("c.bank_id, count(*)", " JOIN answers x ON x.assessment_id = a.id",
+            " AND x.side = 'partner' AND x.status = 'todo' GROUP BY c.bank_id LIMIT 100000");
+
+static int q_err(store_t *st)
+{
+    return st->last_rc < 0 ? st->last_rc : ST_DB;
 }
 
 static int count_of(db_stmt_t *s, int col)
@@ -171,36 +254,8 @@ static int count_of(db_stmt_t *s, int col)
     return v < 0 ? 0 : v > 1000000000 ? 1000000000 : (int)v;
 }
 
-static int cmp_cat(const void *x, const void *y)
-{
-    const summary_cat_t *a = x, *b = y;
-    return a->first_no - b->first_no;
-}
-
-/* Run one of the queries above and hand each row to fn. */
-static int dash_rows(store_t *st, const actor_t *a, const char *sql, const char *today,
-                     dash_t *d, void (*fn)(dash_t *, assessment_summary_t *, db_stmt_t *))
-{
-    int src = 0;
-    db_stmt_t *s = today ? st_query(st, &src, sql, "nis", a->operator_ ? 1 : 0, a->org_id, today)
-                         : st_query(st, &src, sql, "ni", a->operator_ ? 1 : 0, a->org_id);
-    if (!s)
-        return st->last_rc < 0 ? st->last_rc : ST_DB;
-    assessment_summary_t *x = NULL;
-    for (; src == DB_ROW; src = db_step(s)) {
-        /* Rows mostly come grouped by assessment: keep the last one. */
-        int64_t id = db_col_int64(s, 0);
-        if (!x || x->a.id != id)
-            x = dash_find(d, id);
-        if (x)
-            fn(d, x, s);
-    }
-    db_finalize(s);
-    return src == DB_DONE ? ST_OK : st_db_fail(st, src);
-}
-
 /* The schema's codes (CHECK constraints: partner/bank, done/partial/todo/na)
- * told apart by their first letter: this runs once per answer. */
+ * told apart by their first letter: this runs once per row of answers. */
 static int side_of_code(const char *c)
 {
     return !c ? -1 : c[0] == 'p' ? SIDE_PARTNER : c[0] == 'b' ? SIDE_BANK : -1;
@@ -219,94 +274,281 @@ static status_t status_of_code(const char *c)
     }
 }
 
-static void on_answer(dash_t *d, assessment_summary_t *x, db_stmt_t *s)
+/* The answer of item no, side, status counts for this shape? */
+static const shape_item_t *answer_item(const shape_t *sh, int no, int side, status_t stt)
 {
-    const shape_t *sh = &d->shapes[d->shape_of[x - d->v]];
-    const shape_item_t *it = shape_find(sh, (int)db_col_int64(s, 1));
-    int side = side_of_code(db_col_text(s, 2));
-    status_t stt = status_of_code(db_col_text(s, 3));
+    const shape_item_t *it = shape_find(sh, no);
     if (!it || side < 0 || stt == STATUS_UNSET || !side_answers((side_t)side, it->target))
-        return;
-    side_t sd = (side_t)side;
-    x->cats[it->cat].answered[sd]++;
-    x->status[sd][stt]++;
+        return NULL;
+    return it;
 }
 
-static void on_review(dash_t *d, assessment_summary_t *x, db_stmt_t *s)
+/* ---- totals ---- */
+
+static int totals_states(dctx_t *d)
+{
+    dashboard_t *o = d->out;
+    int src = 0;
+    db_stmt_t *s = st_query(d->st, &src, SQL_T_STATES[d->op], "is", d->tenant, d->today);
+    if (!s)
+        return q_err(d->st);
+    int rc = ST_OK;
+    for (; !rc && src == DB_ROW; src = db_step(s)) {
+        size_t k;
+        wf_state_t stt;
+        if ((rc = shape_of(d, db_col_text(s, 0), db_col_int64(s, 1), &k)))
+            break;
+        if (wf_state_parse(db_col_text(s, 2), &stt) != 0)
+            stt = WF_DRAFT;
+        int n = count_of(s, 3);
+        d->shapes[k].assessments += n;
+        o->total += n;
+        o->by_state[stt] += n;
+        if (stt != WF_ACCEPTED)
+            o->overdue += count_of(s, 4);
+    }
+    db_finalize(s);
+    if (!rc && src != DB_DONE)
+        rc = st_db_fail(d->st, src);
+    return rc;
+}
+
+static int totals_answers(dctx_t *d)
+{
+    dashboard_t *o = d->out;
+    int src = 0;
+    db_stmt_t *s = st_query(d->st, &src, SQL_T_ANSWERS[d->op], "i", d->tenant);
+    if (!s)
+        return q_err(d->st);
+    size_t k = 0;
+    int rc = ST_OK;
+    for (; !rc && src == DB_ROW; src = db_step(s)) {
+        const char *cat = db_col_text(s, 0);
+        int64_t sel = db_col_int64(s, 1);
+        /* Rows come grouped by shape: look it up when it changes. */
+        if (k >= d->nshapes || d->shapes[k].selection_id != sel ||
+            strcmp(d->shapes[k].catalog_id, cat ? cat : "") != 0)
+            if ((rc = shape_of(d, cat, sel, &k)))
+                break;
+        const shape_t *sh = &d->shapes[k];
+        int side = side_of_code(db_col_text(s, 3));
+        status_t stt = status_of_code(db_col_text(s, 4));
+        const shape_item_t *it = answer_item(sh, (int)db_col_int64(s, 2), side, stt);
+        if (!it)
+            continue;
+        int n = count_of(s, 5);
+        o->status[side][stt] += n;
+        o->cats[sh->merged[it->cat]].answered[side] += n;
+    }
+    db_finalize(s);
+    if (!rc && src != DB_DONE)
+        rc = st_db_fail(d->st, src);
+    return rc;
+}
+
+static int totals_plans(dctx_t *d)
+{
+    int src = 0;
+    db_stmt_t *s = st_query(d->st, &src, SQL_T_PLANS[d->op], "is", d->tenant, d->today);
+    if (!s)
+        return q_err(d->st);
+    if (src == DB_ROW) {
+        d->out->plans_open = count_of(s, 0);
+        d->out->plans_overdue = count_of(s, 1);
+    }
+    db_finalize(s);
+    return src == DB_ROW || src == DB_DONE ? ST_OK : st_db_fail(d->st, src);
+}
+
+/* Slots over every assessment: what is not answered, per side and 区分. */
+static void totals_finish(dctx_t *d)
+{
+    dashboard_t *o = d->out;
+    for (size_t k = 0; k < d->nshapes; k++) {
+        const shape_t *sh = &d->shapes[k];
+        for (size_t c = 0; c < sh->ncats; c++)
+            for (int sd = SIDE_PARTNER; sd <= SIDE_BANK; sd++)
+                o->cats[sh->merged[c]].slots[sd] += sh->assessments * sh->cats[c].slots[sd];
+    }
+    for (int sd = SIDE_PARTNER; sd <= SIDE_BANK; sd++) {
+        long long slots = 0, answered = 0;
+        for (size_t k = 0; k < d->nshapes; k++)
+            slots += (long long)d->shapes[k].assessments * d->shapes[k].slots[sd];
+        for (int x = STATUS_DONE; x <= STATUS_NA; x++)
+            answered += o->status[sd][x];
+        long long left = slots > answered ? slots - answered : 0;
+        o->status[sd][STATUS_UNSET] = left > 1000000000 ? 1000000000 : (int)left;
+    }
+    o->matching = (size_t)o->total;
+}
+
+/* ---- rows ---- */
+
+typedef struct rowset {
+    assessment_summary_t *v;
+    size_t n;
+    assessment_summary_t **idx; /* by id */
+    size_t *shape;              /* per v[i] */
+} rowset_t;
+
+static void row_from_stmt(db_stmt_t *s, assessment_t *x)
+{
+    memset(x, 0, sizeof *x);
+    x->id = db_col_int64(s, 0);
+    x->connection_id = db_col_int64(s, 1);
+    x->bank_id = db_col_int64(s, 2);
+    x->partner_id = db_col_int64(s, 3);
+    x->bank_name = st_col_dup(s, 4);
+    x->partner_name = st_col_dup(s, 5);
+    x->scope = st_col_dup(s, 6);
+    x->catalog_id = st_col_dup(s, 7);
+    x->selection_id = db_col_int64(s, 8);
+    x->round = st_col_dup(s, 9);
+    x->due = st_col_dup(s, 10);
+    if (wf_state_parse(db_col_text(s, 11), &x->state) != 0)
+        x->state = WF_DRAFT;
+    x->version = db_col_int64(s, 12);
+    x->previous_id = db_col_int64(s, 13);
+    x->updated_at = st_col_dup(s, 14);
+}
+
+static void summaries_free(assessment_summary_t *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        assessment_clear(&v[i].a);
+        free(v[i].cats); /* the names are the dashboard's */
+    }
+    free(v);
+}
+
+/* Read the rows of a query already stepped once into rs (only those the
+ * rules let the actor see, as store_assessment_list). */
+static int rows_read(dctx_t *d, db_stmt_t *s, int src, rowset_t *rs)
+{
+    size_t cap = 0;
+    for (; src == DB_ROW; src = db_step(s)) {
+        rs->v = xgrow(rs->v, &cap, rs->n + 1, sizeof *rs->v);
+        assessment_summary_t *x = &rs->v[rs->n];
+        memset(x, 0, sizeof *x);
+        row_from_stmt(s, &x->a);
+        wf_target_t t = { x->a.bank_id, x->a.partner_id, x->a.state };
+        if (workflow_check(d->a, ACT_READ, &t, SIDE_PARTNER, 0) == WF_OK)
+            rs->n++;
+        else
+            assessment_clear(&x->a);
+    }
+    db_finalize(s);
+    return src == DB_DONE ? ST_OK : st_db_fail(d->st, src);
+}
+
+static int cmp_ptr_id(const void *x, const void *y)
+{
+    const assessment_summary_t *a = *(const assessment_summary_t *const *)x;
+    const assessment_summary_t *b = *(const assessment_summary_t *const *)y;
+    return a->a.id < b->a.id ? -1 : a->a.id > b->a.id;
+}
+
+static assessment_summary_t *row_find(const rowset_t *rs, int64_t id)
+{
+    size_t lo = 0, hi = rs->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (rs->idx[mid]->a.id == id)
+            return rs->idx[mid];
+        if (rs->idx[mid]->a.id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static void on_answer(const dctx_t *d, const rowset_t *rs, assessment_summary_t *x,
+                      db_stmt_t *s)
+{
+    const shape_t *sh = &d->shapes[rs->shape[x - rs->v]];
+    int side = side_of_code(db_col_text(s, 2));
+    status_t stt = status_of_code(db_col_text(s, 3));
+    const shape_item_t *it = answer_item(sh, (int)db_col_int64(s, 1), side, stt);
+    if (!it)
+        return;
+    x->cats[it->cat].answered[side]++;
+    x->status[side][stt]++;
+}
+
+static void on_review(const dctx_t *d, const rowset_t *rs, assessment_summary_t *x,
+                      db_stmt_t *s)
 {
     (void)d;
+    (void)rs;
     evaluation_t e;
     if (evaluation_parse(db_col_text(s, 1), &e) == 0 && e != EVAL_UNRATED)
         x->eval[e] += count_of(s, 2);
 }
 
-static void on_plan(dash_t *d, assessment_summary_t *x, db_stmt_t *s)
+static void on_plan(const dctx_t *d, const rowset_t *rs, assessment_summary_t *x, db_stmt_t *s)
 {
     (void)d;
+    (void)rs;
     x->plans_open += count_of(s, 1);
     x->plans_overdue += count_of(s, 2);
 }
 
-int store_dashboard(store_t *st, const actor_t *a, const char *today,
-                    assessment_summary_t **out, size_t *n)
+typedef void (*row_fn)(const dctx_t *, const rowset_t *, assessment_summary_t *, db_stmt_t *);
+
+/* Run one of the SQL_R_* queries over the rows' id range; each result row
+ * goes to fn with its assessment (rows of others in the range are skipped). */
+static int rows_query(dctx_t *d, const char *sql, bool today, rowset_t *rs, row_fn fn)
 {
-    *out = NULL;
-    *n = 0;
-    if (!today || !date_valid_iso(today))
-        return st_fail(st, ST_INVALID, "日付 (YYYY-MM-DD) ではありません", "not a date (YYYY-MM-DD)");
-    assessment_t *list = NULL;
-    size_t nl = 0;
-    int rc = store_assessment_list(st, a, &list, &nl);
-    if (rc)
-        return rc;
-    dash_t d = { 0 };
-    d.n = nl;
-    d.v = xcalloc(nl ? nl : 1, sizeof *d.v);
-    d.idx = xcalloc(nl ? nl : 1, sizeof *d.idx);
-    d.shape_of = xcalloc(nl ? nl : 1, sizeof *d.shape_of);
-    size_t shcap = 0;
-    for (size_t i = 0; i < nl; i++) {
-        d.v[i].a = list[i]; /* the strings move */
-        d.idx[i] = &d.v[i];
-        size_t k = 0;
-        while (k < d.nshapes && !(d.shapes[k].selection_id == list[i].selection_id &&
-                                  strcmp(d.shapes[k].catalog_id, list[i].catalog_id) == 0))
-            k++;
-        if (k == d.nshapes) {
-            d.shapes = xgrow(d.shapes, &shcap, d.nshapes + 1, sizeof *d.shapes);
-            memset(&d.shapes[k], 0, sizeof d.shapes[k]);
-            d.shapes[k].catalog_id = xstrdup(list[i].catalog_id);
-            d.shapes[k].selection_id = list[i].selection_id;
-            d.nshapes++;
-            if (!rc)
-                rc = shape_load(st, &d.shapes[k]);
-        }
-        d.shape_of[i] = k;
+    int64_t lo = rs->idx[0]->a.id, hi = rs->idx[rs->n - 1]->a.id;
+    int src = 0;
+    db_stmt_t *s = today ? st_query(d->st, &src, sql, "iiis", d->tenant, lo, hi, d->today)
+                         : st_query(d->st, &src, sql, "iii", d->tenant, lo, hi);
+    if (!s)
+        return q_err(d->st);
+    assessment_summary_t *x = NULL;
+    for (; src == DB_ROW; src = db_step(s)) {
+        /* Rows mostly come grouped by assessment: keep the last one. */
+        int64_t id = db_col_int64(s, 0);
+        if (!x || x->a.id != id)
+            x = row_find(rs, id);
+        if (x)
+            fn(d, rs, x, s);
     }
-    free(list);
-    /* Every assessment starts from its shape: slots per 区分 and side. */
-    for (size_t i = 0; !rc && i < nl; i++) {
-        const shape_t *sh = &d.shapes[d.shape_of[i]];
-        assessment_summary_t *x = &d.v[i];
+    db_finalize(s);
+    return src == DB_DONE ? ST_OK : st_db_fail(d->st, src);
+}
+
+/* Give each row its shape's slots and 区分, then its counts. */
+static int rows_fill(dctx_t *d, rowset_t *rs)
+{
+    if (!rs->n)
+        return ST_OK;
+    rs->idx = xcalloc(rs->n, sizeof *rs->idx);
+    rs->shape = xcalloc(rs->n, sizeof *rs->shape);
+    int rc = ST_OK;
+    for (size_t i = 0; !rc && i < rs->n; i++) {
+        assessment_summary_t *x = &rs->v[i];
+        rs->idx[i] = x;
+        if ((rc = shape_of(d, x->a.catalog_id, x->a.selection_id, &rs->shape[i])))
+            break;
+        const shape_t *sh = &d->shapes[rs->shape[i]];
         x->items = (int)sh->nitems;
         x->ncats = sh->ncats;
         x->cats = xcalloc(sh->ncats ? sh->ncats : 1, sizeof *x->cats);
-        for (size_t c = 0; c < sh->ncats; c++) {
-            x->cats[c] = sh->cats[c];
-            x->cats[c].category = xstrdup(sh->cats[c].category);
-            for (int sd = SIDE_PARTNER; sd <= SIDE_BANK; sd++)
-                x->slots[sd] += sh->cats[c].slots[sd];
-        }
+        memcpy(x->cats, sh->cats, sh->ncats * sizeof *x->cats);
+        for (int sd = SIDE_PARTNER; sd <= SIDE_BANK; sd++)
+            x->slots[sd] = sh->slots[sd];
     }
-    qsort(d.idx, nl, sizeof *d.idx, cmp_ptr_id);
-    if (!rc && nl)
-        rc = dash_rows(st, a, SQL_ANSWERS, NULL, &d, on_answer);
-    if (!rc && nl)
-        rc = dash_rows(st, a, SQL_REVIEWS, NULL, &d, on_review);
-    if (!rc && nl)
-        rc = dash_rows(st, a, SQL_PLANS, today, &d, on_plan);
-    for (size_t i = 0; !rc && i < nl; i++) {
-        assessment_summary_t *x = &d.v[i];
+    qsort(rs->idx, rs->n, sizeof *rs->idx, cmp_ptr_id);
+    if (!rc)
+        rc = rows_query(d, SQL_R_ANSWERS[d->op], false, rs, on_answer);
+    if (!rc)
+        rc = rows_query(d, SQL_R_REVIEWS[d->op], false, rs, on_review);
+    if (!rc)
+        rc = rows_query(d, SQL_R_PLANS[d->op], true, rs, on_plan);
+    for (size_t i = 0; !rc && i < rs->n; i++) {
+        assessment_summary_t *x = &rs->v[i];
         for (int sd = SIDE_PARTNER; sd <= SIDE_BANK; sd++) {
             int answered = 0;
             for (int k = STATUS_DONE; k <= STATUS_NA; k++)
@@ -315,32 +557,156 @@ int store_dashboard(store_t *st, const actor_t *a, const char *today,
         }
         int rated = x->eval[EVAL_OK] + x->eval[EVAL_IMPROVE] + x->eval[EVAL_NG];
         x->eval[EVAL_UNRATED] = x->items > rated ? x->items - rated : 0;
-        if (x->ncats > 1)
-            qsort(x->cats, x->ncats, sizeof *x->cats, cmp_cat);
     }
+    return rc;
+}
+
+static void rowset_done(rowset_t *rs, assessment_summary_t **v, size_t *n)
+{
+    free(rs->idx);
+    free(rs->shape);
+    *v = rs->v;
+    *n = rs->n;
+}
+
+static int page_rows(dctx_t *d, const dashboard_opt_t *opt)
+{
+    rowset_t rs = { 0 };
+    int src = 0;
+    db_stmt_t *s = st_query(d->st, &src, SQL_ROWS[d->op], "isii", d->tenant,
+                            opt->only ? wf_state_code(opt->only) : "", (int64_t)opt->limit,
+                            (int64_t)opt->offset);
+    if (!s)
+        return q_err(d->st);
+    int rc = rows_read(d, s, src, &rs);
+    if (!rc)
+        rc = rows_fill(d, &rs);
+    rowset_done(&rs, &d->out->rows, &d->out->nrows);
+    return rc;
+}
+
+static int pending_rows(dctx_t *d, const dashboard_opt_t *opt)
+{
+    rowset_t rs = { 0 };
+    int src = 0;
+    db_stmt_t *s = st_query(d->st, &src, SQL_PENDING[d->op], "ii", d->tenant,
+                            (int64_t)opt->limit);
+    if (!s)
+        return q_err(d->st);
+    int rc = rows_read(d, s, src, &rs);
+    if (!rc)
+        rc = rows_fill(d, &rs);
+    rowset_done(&rs, &d->out->pending, &d->out->npending);
+    return rc;
+}
+
+/* ---- per bank ---- */
+
+static int banks_load(dctx_t *d)
+{
+    dashboard_t *o = d->out;
+    int src = 0;
+    db_stmt_t *s = st_query(d->st, &src, SQL_BANKS[d->op], "is", d->tenant, d->today);
+    if (!s)
+        return q_err(d->st);
+    size_t cap = 0;
+    for (; src == DB_ROW; src = db_step(s)) {
+        o->banks = xgrow(o->banks, &cap, o->nbanks + 1, sizeof *o->banks);
+        dashboard_bank_t *b = &o->banks[o->nbanks++];
+        memset(b, 0, sizeof *b);
+        b->id = db_col_int64(s, 0);
+        b->name = st_col_dup(s, 1);
+        b->total = count_of(s, 2);
+        b->accepted = count_of(s, 3);
+        b->overdue = count_of(s, 4);
+    }
+    db_finalize(s);
+    if (src != DB_DONE)
+        return st_db_fail(d->st, src);
+    s = st_query(d->st, &src, SQL_BANK_TODO[d->op], "i", d->tenant);
+    if (!s)
+        return q_err(d->st);
+    for (; src == DB_ROW; src = db_step(s)) {
+        int64_t id = db_col_int64(s, 0);
+        for (size_t i = 0; i < o->nbanks; i++)
+            if (o->banks[i].id == id)
+                o->banks[i].partners_todo += count_of(s, 1);
+    }
+    db_finalize(s);
+    return src == DB_DONE ? ST_OK : st_db_fail(d->st, src);
+}
+
+static int cmp_cat(const void *x, const void *y)
+{
+    const summary_cat_t *a = x, *b = y;
+    return a->first_no - b->first_no;
+}
+
+static int dashboard_read(dctx_t *d, const dashboard_opt_t *opt)
+{
+    int rc = totals_states(d);
+    if (!rc)
+        rc = totals_answers(d);
+    if (!rc)
+        rc = totals_plans(d);
+    if (rc)
+        return rc;
+    totals_finish(d);
+    if (opt->only)
+        d->out->matching = (size_t)d->out->by_state[opt->only];
+    if (opt->limit && d->out->total > 0)
+        rc = page_rows(d, opt);
+    if (!rc && opt->pending && opt->limit && d->out->total > 0)
+        rc = pending_rows(d, opt);
+    if (!rc && opt->per_bank)
+        rc = banks_load(d);
+    return rc;
+}
+
+int store_dashboard(store_t *st, const actor_t *a, const dashboard_opt_t *opt, dashboard_t *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!opt || !opt->today || !date_valid_iso(opt->today))
+        return st_fail(st, ST_INVALID, "日付 (YYYY-MM-DD) ではありません", "not a date (YYYY-MM-DD)");
+    if (opt->limit > STORE_DASHBOARD_ROWS_MAX || opt->offset > 100000000 ||
+        (opt->only && (opt->only < WF_DRAFT || opt->only > WF_ACCEPTED)))
+        return st_fail(st, ST_INVALID, "表示する範囲が正しくありません", "bad page of rows");
+    dctx_t d = { .st = st, .a = a, .op = a->operator_ ? 1 : 0,
+                 .tenant = a->operator_ ? 1 : a->org_id, .today = opt->today, .out = out };
+    /* One snapshot for every query, so that the totals and the rows agree. */
+    bool own_txn = !db_in_transaction(st->db);
+    int rc = ST_OK;
+    if (own_txn) {
+        int drc = db_begin_read(st->db);
+        if (drc != DB_OK)
+            return st_db_fail(st, drc);
+    }
+    rc = dashboard_read(&d, opt);
+    if (own_txn)
+        db_rollback(st->db);
     for (size_t k = 0; k < d.nshapes; k++)
         shape_free(&d.shapes[k]);
     free(d.shapes);
-    free(d.shape_of);
-    free(d.idx);
-    if (rc) {
-        assessment_summary_list_free(d.v, nl);
-        return rc;
-    }
-    *out = d.v;
-    *n = nl;
-    return ST_OK;
+    if (out->ncats > 1)
+        qsort(out->cats, out->ncats, sizeof *out->cats, cmp_cat);
+    if (rc)
+        dashboard_free(out);
+    return rc;
 }
 
-void assessment_summary_list_free(assessment_summary_t *v, size_t n)
+void dashboard_free(dashboard_t *d)
 {
-    for (size_t i = 0; v && i < n; i++) {
-        assessment_clear(&v[i].a);
-        for (size_t k = 0; k < v[i].ncats; k++)
-            free(v[i].cats[k].category);
-        free(v[i].cats);
-    }
-    free(v);
+    if (!d)
+        return;
+    summaries_free(d->rows, d->nrows);
+    summaries_free(d->pending, d->npending);
+    for (size_t i = 0; i < d->ncats; i++)
+        free(d->cats[i].category);
+    free(d->cats);
+    for (size_t i = 0; i < d->nbanks; i++)
+        free(d->banks[i].name);
+    free(d->banks);
+    memset(d, 0, sizeof *d);
 }
 
 /* ---- uploads ------------------------------------------------------------ */

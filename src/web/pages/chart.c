@@ -138,26 +138,43 @@ void chart_progress_bars(html_t *h, const chart_bar_t *bars, size_t n, const cha
     html_close(h, "svg");
 }
 
+/* The shade of a cell: "qn" when nothing applies, else q0 … q4 by
+ * completion. */
+static int strip_shade(const chart_bar_t *b)
+{
+    if (b->whole <= 0)
+        return 0;
+    int pct = chart_percent(b->part, b->whole);
+    return pct >= 100 ? 5 : pct >= 67 ? 4 : pct >= 34 ? 3 : pct > 0 ? 2 : 1;
+}
+
 void chart_strip(html_t *h, const chart_bar_t *bars, size_t n, const char *label)
 {
+    static const char *const cls[6] = { "qn", "q0", "q1", "q2", "q3", "q4" };
     const int cell = 12, gap = 2;
     int width = n ? (int)n * (cell + gap) - gap : 1;
-    svg_begin(h, width, cell, "chart strip", label);
-    char xs[24], ws[24], hs[24];
-    for (size_t i = 0; i < n; i++) {
-        int pct = chart_percent(bars[i].part, bars[i].whole);
-        const char *q = bars[i].whole <= 0 ? "qn"
-                        : pct >= 100       ? "q4"
-                        : pct >= 67        ? "q3"
-                        : pct >= 34        ? "q2"
-                        : pct > 0          ? "q1"
-                                           : "q0";
-        html_open(h, "rect", "x", num(xs, (int)i * (cell + gap)), "y", "0", "width",
-                  num(ws, cell), "height", num(hs, cell), "class", q, NULL);
-        html_open(h, "title", NULL);
-        html_txtf(h, "%s %d/%d", bars[i].label ? bars[i].label : "", bars[i].part, bars[i].whole);
-        html_close(h, "title");
-        html_close(h, "rect");
+    /* The title names every cell, so one element per shade draws them all:
+     * a handful of <path> elements instead of a <rect> and a <title> per
+     * 区分. */
+    buf_t t = BUF_INIT(8192);
+    if (label)
+        buf_printf(&t, "%s: ", label);
+    for (size_t i = 0; i < n; i++)
+        buf_printf(&t, "%s%s %d/%d", i ? ", " : "", bars[i].label ? bars[i].label : "",
+                   bars[i].part, bars[i].whole);
+    svg_begin(h, width, cell, "chart strip", buf_str(&t));
+    buf_free(&t);
+    buf_t d = BUF_INIT(4096);
+    for (int q = 0; q < 6; q++) {
+        buf_reset(&d);
+        for (size_t i = 0; i < n; i++)
+            if (strip_shade(&bars[i]) == q)
+                buf_printf(&d, "M%d 0h%dv%dh-%dz", (int)i * (cell + gap), cell, cell, cell);
+        if (d.len == 0)
+            continue;
+        html_open(h, "path", "d", buf_str(&d), "class", cls[q], NULL);
+        html_close(h, "path");
     }
+    buf_free(&d);
     html_close(h, "svg");
 }
