@@ -50,7 +50,7 @@ typedef struct shape {
 typedef struct dctx {
     store_t *st;
     const actor_t *a;
-    int op;                /* 1: an operator's queries (no tenant filter) */
+    int vis;               /* VIS_*: which text of each query */
     int64_t tenant;        /* $1: the actor's organization, or 1 for an operator */
     const char *today;
     shape_t *shapes;
@@ -176,70 +176,88 @@ static int shape_of(dctx_t *d, const char *catalog_id, int64_t selection_id, siz
 }
 
 /* Every query starts from the connections the actor may see: $1 is the
- * actor's organization (a bank or a partner of the connection), or 1 for an
- * operator, who sees every one.  Two texts per query rather than one with
- * an OR on the operator flag, so that both engines can use the indexes on
- * connections.bank_id and connections.partner_id. */
-#define VIS_FROM " FROM connections c JOIN assessments a ON a.connection_id = c.id"
+ * actor's organization (the bank or the partner of the connection), or 1
+ * for an operator, who sees every one.  Four texts per query: a bank's
+ * connections by bank_id alone and a partner's by partner_id alone (the
+ * same set, as connections require a bank and a partner by their kind;
+ * and the only way for SQLite to read them from the index), the OR of both
+ * for an organization of neither kind, and all for operators. */
+enum { VIS_ANY, VIS_ALL, VIS_BANK, VIS_PARTNER, VIS_N };
 #define VIS_ORG " WHERE (c.bank_id = $1 OR c.partner_id = $1)"
 #define VIS_OP " WHERE CAST($1 AS BIGINT) = 1"
-#define VIS_SQL(cols, joins, rest)                                                         \
-    {                                                                                      \
-        "SELECT " cols VIS_FROM joins VIS_ORG rest, "SELECT " cols VIS_FROM joins VIS_OP rest \
-    }
+#define VIS_B " WHERE c.bank_id = $1"
+#define VIS_P " WHERE c.partner_id = $1"
+#define VIS4(head, rest) { head VIS_ORG rest, head VIS_OP rest, head VIS_B rest, head VIS_P rest }
+#define VIS_FROM " FROM connections c JOIN assessments a ON a.connection_id = c.id"
+#define VIS_SQL(cols, joins, rest) VIS4("SELECT " cols VIS_FROM joins, rest)
 
 /* Totals: assessments by shape and state ($2 today), answers with a status
  * by shape, item, side and status, open plans. */
-static const char *const SQL_T_STATES[2] = VIS_SQL(
+static const char *const SQL_T_STATES[VIS_N] = VIS_SQL(
     "a.catalog_id, a.selection_id, a.state, count(*),"
     " sum(CASE WHEN a.due_date < $2 THEN 1 ELSE 0 END)",
     "", " GROUP BY a.catalog_id, a.selection_id, a.state LIMIT 100000");
-static const char *const SQL_T_ANSWERS[2] = VIS_SQL(
+static const char *const SQL_T_ANSWERS[VIS_N] = VIS_SQL(
     "a.catalog_id, a.selection_id, x.item_no, x.side, x.status, count(*)",
     " JOIN answers x ON x.assessment_id = a.id",
     " AND x.status IS NOT NULL"
     " GROUP BY a.catalog_id, a.selection_id, x.item_no, x.side, x.status LIMIT 1000000");
-static const char *const SQL_T_PLANS[2] = VIS_SQL(
+static const char *const SQL_T_PLANS[VIS_N] = VIS_SQL(
     "count(*), sum(CASE WHEN x.due IS NOT NULL AND x.due < $2 THEN 1 ELSE 0 END)",
     " JOIN plans x ON x.assessment_id = a.id", " AND x.state = 'open'");
 
-/* Rows: the page ($2 state or '', $3 limit, $4 offset), newest first, and
- * the pending ones ($2 limit), due first. */
+/* The ids of the rows: the page ($2 state or '', $3 limit, $4 offset),
+ * newest first, and the pending ones ($2 limit), due first.  Only the id:
+ * the sort then handles integers, not whole rows. */
+static const char *const SQL_PAGE_IDS[VIS_N] =
+    VIS_SQL("a.id", "",
+            " AND (CAST($2 AS TEXT) = '' OR a.state = $2) ORDER BY a.id DESC LIMIT $3 OFFSET $4");
+static const char *const SQL_PENDING_IDS[VIS_N] =
+    VIS_SQL("a.id", "",
+            " AND a.state IN ('draft', 'returned')"
+            " ORDER BY CASE WHEN a.due_date IS NULL THEN 1 ELSE 0 END, a.due_date, a.id DESC"
+            " LIMIT $2");
+
+/* Rows and their counts by id, IDS_CHUNK ids at a time in $2 … $101 (a
+ * shorter list repeats its last id), still tenant-filtered; from the
+ * assessments first (CROSS JOIN fixes that order on SQLite; PostgreSQL
+ * plans it as an inner join). */
+#define IDS_CHUNK 100
+#define D10(t)                                                                             \
+    "$" #t "0, $" #t "1, $" #t "2, $" #t "3, $" #t "4, $" #t "5, $" #t "6, $" #t "7, $" #t \
+    "8, $" #t "9, "
+#define IDS_IN                                                                             \
+    " AND a.id IN ($2, $3, $4, $5, $6, $7, $8, $9, " D10(1) D10(2) D10(3) D10(4) D10(5)    \
+    D10(6) D10(7) D10(8) D10(9) "$100, $101)"
+#define IDS_FROM " FROM assessments a CROSS JOIN connections c"
+#define IDS_SQL(cols, joins, rest)                                                         \
+    VIS4("SELECT " cols IDS_FROM joins, " AND c.id = a.connection_id" IDS_IN rest)
 #define ROW_COLS                                                                           \
     "a.id, a.connection_id, c.bank_id, c.partner_id, b.name, p.name, c.scope,"             \
     " a.catalog_id, a.selection_id, a.round, a.due_date, a.state, a.version,"              \
     " a.previous_id, a.updated_at"
 #define ROW_JOINS                                                                          \
     " JOIN organizations b ON b.id = c.bank_id JOIN organizations p ON p.id = c.partner_id"
-static const char *const SQL_ROWS[2] =
-    VIS_SQL(ROW_COLS, ROW_JOINS,
-            " AND (CAST($2 AS TEXT) = '' OR a.state = $2) ORDER BY a.id DESC LIMIT $3 OFFSET $4");
-static const char *const SQL_PENDING[2] =
-    VIS_SQL(ROW_COLS, ROW_JOINS,
-            " AND a.state IN ('draft', 'returned')"
-            " ORDER BY CASE WHEN a.due_date IS NULL THEN 1 ELSE 0 END, a.due_date, a.id DESC"
-            " LIMIT $2");
-
-/* Counts for rows: every assessment of the actor with an id in [$2, $3]
- * (the rows' range; others in it are skipped), $4 today. */
-static const char *const SQL_R_ANSWERS[2] =
-    VIS_SQL("a.id, x.item_no, x.side, x.status", " JOIN answers x ON x.assessment_id = a.id",
-            " AND a.id BETWEEN $2 AND $3 AND x.status IS NOT NULL LIMIT 1000000");
-static const char *const SQL_R_REVIEWS[2] =
-    VIS_SQL("a.id, x.evaluation, count(*)", " JOIN reviews x ON x.assessment_id = a.id",
-            " AND a.id BETWEEN $2 AND $3 GROUP BY a.id, x.evaluation LIMIT 1000000");
-static const char *const SQL_R_PLANS[2] =
-    VIS_SQL("a.id, count(*), sum(CASE WHEN x.due IS NOT NULL AND x.due < $4 THEN 1 ELSE 0 END)",
+static const char *const SQL_ROWS_IN[VIS_N] = IDS_SQL(ROW_COLS, ROW_JOINS, " LIMIT 1000");
+static const char *const SQL_R_ANSWERS[VIS_N] =
+    IDS_SQL("a.id, x.item_no, x.side, x.status", " JOIN answers x ON x.assessment_id = a.id",
+            " AND x.status IS NOT NULL LIMIT 1000000");
+static const char *const SQL_R_REVIEWS[VIS_N] =
+    IDS_SQL("a.id, x.evaluation, count(*)", " JOIN reviews x ON x.assessment_id = a.id",
+            " GROUP BY a.id, x.evaluation LIMIT 1000000");
+/* … $102 today. */
+static const char *const SQL_R_PLANS[VIS_N] =
+    IDS_SQL("a.id, count(*), sum(CASE WHEN x.due IS NOT NULL AND x.due < $102 THEN 1 ELSE 0 END)",
             " JOIN plans x ON x.assessment_id = a.id",
-            " AND a.id BETWEEN $2 AND $3 AND x.state = 'open' GROUP BY a.id LIMIT 1000000");
+            " AND x.state = 'open' GROUP BY a.id LIMIT 1000000");
 
 /* Per bank (operators): assessments, accepted, overdue ($2 today); the
  * partners' answers 未対応. */
-static const char *const SQL_BANKS[2] = VIS_SQL(
+static const char *const SQL_BANKS[VIS_N] = VIS_SQL(
     "c.bank_id, b.name, count(*), sum(CASE WHEN a.state = 'accepted' THEN 1 ELSE 0 END),"
     " sum(CASE WHEN a.state <> 'accepted' AND a.due_date < $2 THEN 1 ELSE 0 END)",
     " JOIN organizations b ON b.id = c.bank_id", " GROUP BY c.bank_id, b.name ORDER BY b.name LIMIT 100000");
-static const char *const SQL_BANK_TODO[2] =
+static const char *const SQL_BANK_TODO[VIS_N] =
     VIS_SQL("c.bank_id, count(*)", " JOIN answers x ON x.assessment_id = a.id",
             " AND x.side = 'partner' AND x.status = 'todo' GROUP BY c.bank_id LIMIT 100000");
 
@@ -289,7 +307,7 @@ static int totals_states(dctx_t *d)
 {
     dashboard_t *o = d->out;
     int src = 0;
-    db_stmt_t *s = st_query(d->st, &src, SQL_T_STATES[d->op], "is", d->tenant, d->today);
+    db_stmt_t *s = st_query(d->st, &src, SQL_T_STATES[d->vis], "is", d->tenant, d->today);
     if (!s)
         return q_err(d->st);
     int rc = ST_OK;
@@ -317,7 +335,7 @@ static int totals_answers(dctx_t *d)
 {
     dashboard_t *o = d->out;
     int src = 0;
-    db_stmt_t *s = st_query(d->st, &src, SQL_T_ANSWERS[d->op], "i", d->tenant);
+    db_stmt_t *s = st_query(d->st, &src, SQL_T_ANSWERS[d->vis], "i", d->tenant);
     if (!s)
         return q_err(d->st);
     size_t k = 0;
@@ -349,7 +367,7 @@ static int totals_answers(dctx_t *d)
 static int totals_plans(dctx_t *d)
 {
     int src = 0;
-    db_stmt_t *s = st_query(d->st, &src, SQL_T_PLANS[d->op], "is", d->tenant, d->today);
+    db_stmt_t *s = st_query(d->st, &src, SQL_T_PLANS[d->vis], "is", d->tenant, d->today);
     if (!s)
         return q_err(d->st);
     if (src == DB_ROW) {
@@ -421,31 +439,98 @@ static void summaries_free(assessment_summary_t *v, size_t n)
     free(v);
 }
 
-/* Read the rows of a query already stepped once into rs (only those the
- * rules let the actor see, as store_assessment_list). */
-static int rows_read(dctx_t *d, db_stmt_t *s, int src, rowset_t *rs)
+/* The ids of a query already stepped once. */
+static int ids_read(dctx_t *d, db_stmt_t *s, int src, int64_t **ids, size_t *n)
 {
     size_t cap = 0;
     for (; src == DB_ROW; src = db_step(s)) {
-        rs->v = xgrow(rs->v, &cap, rs->n + 1, sizeof *rs->v);
-        assessment_summary_t *x = &rs->v[rs->n];
-        memset(x, 0, sizeof *x);
-        row_from_stmt(s, &x->a);
-        wf_target_t t = { x->a.bank_id, x->a.partner_id, x->a.state };
-        if (workflow_check(d->a, ACT_READ, &t, SIDE_PARTNER, 0) == WF_OK)
-            rs->n++;
-        else
-            assessment_clear(&x->a);
+        *ids = xgrow(*ids, &cap, *n + 1, sizeof **ids);
+        (*ids)[(*n)++] = db_col_int64(s, 0);
     }
     db_finalize(s);
     return src == DB_DONE ? ST_OK : st_db_fail(d->st, src);
 }
 
-static int cmp_ptr_id(const void *x, const void *y)
+/* Run one of the by-id queries for ids[0 … n) (n ≤ IDS_CHUNK), $102 today
+ * when given; *out after its first step. */
+static int ids_query(dctx_t *d, const char *sql, const int64_t *ids, size_t n, const char *today,
+                     db_stmt_t **out, int *src)
 {
-    const assessment_summary_t *a = *(const assessment_summary_t *const *)x;
-    const assessment_summary_t *b = *(const assessment_summary_t *const *)y;
-    return a->a.id < b->a.id ? -1 : a->a.id > b->a.id;
+    db_stmt_t *s = db_prepare(d->st->db, sql);
+    if (!s)
+        return st_db_fail(d->st, db_errcode(d->st->db));
+    db_bind_int64(s, 1, d->tenant);
+    for (size_t i = 0; i < IDS_CHUNK; i++)
+        db_bind_int64(s, (int)i + 2, ids[i < n ? i : n - 1]);
+    if (today)
+        db_bind_text(s, IDS_CHUNK + 2, today);
+    *src = db_step(s);
+    if (*src != DB_ROW && *src != DB_DONE) {
+        int rc = *src;
+        db_finalize(s);
+        return st_db_fail(d->st, rc);
+    }
+    *out = s;
+    return ST_OK;
+}
+
+typedef struct id_pos {
+    int64_t id;
+    size_t pos;
+} id_pos_t;
+
+static int cmp_id_pos(const void *x, const void *y)
+{
+    const id_pos_t *a = x, *b = y;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Load the rows of these ids in this order into rs (rows gone meanwhile or
+ * refused by the workflow rules, as in store_assessment_list, are left
+ * out). */
+static int rows_load(dctx_t *d, const int64_t *ids, size_t n, rowset_t *rs)
+{
+    if (!n)
+        return ST_OK;
+    assessment_summary_t *v = xcalloc(n, sizeof *v);
+    bool *got = xcalloc(n, sizeof *got);
+    id_pos_t *order = xcalloc(n, sizeof *order);
+    for (size_t i = 0; i < n; i++)
+        order[i] = (id_pos_t){ ids[i], i };
+    qsort(order, n, sizeof *order, cmp_id_pos);
+    int rc = ST_OK;
+    for (size_t k = 0; !rc && k < n; k += IDS_CHUNK) {
+        size_t m = n - k < IDS_CHUNK ? n - k : IDS_CHUNK;
+        db_stmt_t *s = NULL;
+        int src = 0;
+        if ((rc = ids_query(d, SQL_ROWS_IN[d->vis], ids + k, m, NULL, &s, &src)))
+            break;
+        for (; src == DB_ROW; src = db_step(s)) {
+            id_pos_t key = { db_col_int64(s, 0), 0 };
+            const id_pos_t *hit = bsearch(&key, order, n, sizeof *order, cmp_id_pos);
+            if (!hit || got[hit->pos])
+                continue;
+            assessment_t *x = &v[hit->pos].a;
+            row_from_stmt(s, x);
+            wf_target_t t = { x->bank_id, x->partner_id, x->state };
+            if (workflow_check(d->a, ACT_READ, &t, SIDE_PARTNER, 0) == WF_OK)
+                got[hit->pos] = true;
+            else
+                assessment_clear(x);
+        }
+        db_finalize(s);
+        if (src != DB_DONE)
+            rc = st_db_fail(d->st, src);
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (got[i])
+            v[k++] = v[i];
+    free(got);
+    free(order);
+    rs->v = v;
+    rs->n = k;
+    return rc;
 }
 
 static assessment_summary_t *row_find(const rowset_t *rs, int64_t id)
@@ -461,6 +546,13 @@ static assessment_summary_t *row_find(const rowset_t *rs, int64_t id)
             hi = mid;
     }
     return NULL;
+}
+
+static int cmp_ptr_id(const void *x, const void *y)
+{
+    const assessment_summary_t *a = *(const assessment_summary_t *const *)x;
+    const assessment_summary_t *b = *(const assessment_summary_t *const *)y;
+    return a->a.id < b->a.id ? -1 : a->a.id > b->a.id;
 }
 
 static void on_answer(const dctx_t *d, const rowset_t *rs, assessment_summary_t *x,
@@ -496,27 +588,34 @@ static void on_plan(const dctx_t *d, const rowset_t *rs, assessment_summary_t *x
 
 typedef void (*row_fn)(const dctx_t *, const rowset_t *, assessment_summary_t *, db_stmt_t *);
 
-/* Run one of the SQL_R_* queries over the rows' id range; each result row
- * goes to fn with its assessment (rows of others in the range are skipped). */
+/* Run one of the SQL_R_* queries for the rows, a chunk of ids at a time;
+ * each result row goes to fn with its assessment. */
 static int rows_query(dctx_t *d, const char *sql, bool today, rowset_t *rs, row_fn fn)
 {
-    int64_t lo = rs->idx[0]->a.id, hi = rs->idx[rs->n - 1]->a.id;
-    int src = 0;
-    db_stmt_t *s = today ? st_query(d->st, &src, sql, "iiis", d->tenant, lo, hi, d->today)
-                         : st_query(d->st, &src, sql, "iii", d->tenant, lo, hi);
-    if (!s)
-        return q_err(d->st);
-    assessment_summary_t *x = NULL;
-    for (; src == DB_ROW; src = db_step(s)) {
-        /* Rows mostly come grouped by assessment: keep the last one. */
-        int64_t id = db_col_int64(s, 0);
-        if (!x || x->a.id != id)
-            x = row_find(rs, id);
-        if (x)
-            fn(d, rs, x, s);
+    int rc = ST_OK;
+    for (size_t k = 0; !rc && k < rs->n; k += IDS_CHUNK) {
+        int64_t ids[IDS_CHUNK];
+        size_t m = rs->n - k < IDS_CHUNK ? rs->n - k : IDS_CHUNK;
+        for (size_t i = 0; i < m; i++)
+            ids[i] = rs->v[k + i].a.id;
+        db_stmt_t *s = NULL;
+        int src = 0;
+        if ((rc = ids_query(d, sql, ids, m, today ? d->today : NULL, &s, &src)))
+            break;
+        assessment_summary_t *x = NULL;
+        for (; src == DB_ROW; src = db_step(s)) {
+            /* Rows mostly come grouped by assessment: keep the last one. */
+            int64_t id = db_col_int64(s, 0);
+            if (!x || x->a.id != id)
+                x = row_find(rs, id);
+            if (x)
+                fn(d, rs, x, s);
+        }
+        db_finalize(s);
+        if (src != DB_DONE)
+            rc = st_db_fail(d->st, src);
     }
-    db_finalize(s);
-    return src == DB_DONE ? ST_OK : st_db_fail(d->st, src);
+    return rc;
 }
 
 /* Give each row its shape's slots and 区分, then its counts. */
@@ -542,11 +641,11 @@ static int rows_fill(dctx_t *d, rowset_t *rs)
     }
     qsort(rs->idx, rs->n, sizeof *rs->idx, cmp_ptr_id);
     if (!rc)
-        rc = rows_query(d, SQL_R_ANSWERS[d->op], false, rs, on_answer);
+        rc = rows_query(d, SQL_R_ANSWERS[d->vis], false, rs, on_answer);
     if (!rc)
-        rc = rows_query(d, SQL_R_REVIEWS[d->op], false, rs, on_review);
+        rc = rows_query(d, SQL_R_REVIEWS[d->vis], false, rs, on_review);
     if (!rc)
-        rc = rows_query(d, SQL_R_PLANS[d->op], true, rs, on_plan);
+        rc = rows_query(d, SQL_R_PLANS[d->vis], true, rs, on_plan);
     for (size_t i = 0; !rc && i < rs->n; i++) {
         assessment_summary_t *x = &rs->v[i];
         for (int sd = SIDE_PARTNER; sd <= SIDE_BANK; sd++) {
@@ -561,43 +660,44 @@ static int rows_fill(dctx_t *d, rowset_t *rs)
     return rc;
 }
 
-static void rowset_done(rowset_t *rs, assessment_summary_t **v, size_t *n)
+/* Rows for the ids a query gives (stepped once), with their counts. */
+static int rows_of(dctx_t *d, db_stmt_t *s, int src, assessment_summary_t **v, size_t *n)
 {
-    free(rs->idx);
-    free(rs->shape);
-    *v = rs->v;
-    *n = rs->n;
+    int64_t *ids = NULL;
+    size_t nids = 0;
+    rowset_t rs = { 0 };
+    int rc = ids_read(d, s, src, &ids, &nids);
+    if (!rc)
+        rc = rows_load(d, ids, nids, &rs);
+    if (!rc)
+        rc = rows_fill(d, &rs);
+    free(ids);
+    free(rs.idx);
+    free(rs.shape);
+    *v = rs.v;
+    *n = rs.n;
+    return rc;
 }
 
 static int page_rows(dctx_t *d, const dashboard_opt_t *opt)
 {
-    rowset_t rs = { 0 };
     int src = 0;
-    db_stmt_t *s = st_query(d->st, &src, SQL_ROWS[d->op], "isii", d->tenant,
+    db_stmt_t *s = st_query(d->st, &src, SQL_PAGE_IDS[d->vis], "isii", d->tenant,
                             opt->only ? wf_state_code(opt->only) : "", (int64_t)opt->limit,
                             (int64_t)opt->offset);
     if (!s)
         return q_err(d->st);
-    int rc = rows_read(d, s, src, &rs);
-    if (!rc)
-        rc = rows_fill(d, &rs);
-    rowset_done(&rs, &d->out->rows, &d->out->nrows);
-    return rc;
+    return rows_of(d, s, src, &d->out->rows, &d->out->nrows);
 }
 
 static int pending_rows(dctx_t *d, const dashboard_opt_t *opt)
 {
-    rowset_t rs = { 0 };
     int src = 0;
-    db_stmt_t *s = st_query(d->st, &src, SQL_PENDING[d->op], "ii", d->tenant,
+    db_stmt_t *s = st_query(d->st, &src, SQL_PENDING_IDS[d->vis], "ii", d->tenant,
                             (int64_t)opt->limit);
     if (!s)
         return q_err(d->st);
-    int rc = rows_read(d, s, src, &rs);
-    if (!rc)
-        rc = rows_fill(d, &rs);
-    rowset_done(&rs, &d->out->pending, &d->out->npending);
-    return rc;
+    return rows_of(d, s, src, &d->out->pending, &d->out->npending);
 }
 
 /* ---- per bank ---- */
@@ -606,7 +706,7 @@ static int banks_load(dctx_t *d)
 {
     dashboard_t *o = d->out;
     int src = 0;
-    db_stmt_t *s = st_query(d->st, &src, SQL_BANKS[d->op], "is", d->tenant, d->today);
+    db_stmt_t *s = st_query(d->st, &src, SQL_BANKS[d->vis], "is", d->tenant, d->today);
     if (!s)
         return q_err(d->st);
     size_t cap = 0;
@@ -623,7 +723,7 @@ static int banks_load(dctx_t *d)
     db_finalize(s);
     if (src != DB_DONE)
         return st_db_fail(d->st, src);
-    s = st_query(d->st, &src, SQL_BANK_TODO[d->op], "i", d->tenant);
+    s = st_query(d->st, &src, SQL_BANK_TODO[d->vis], "i", d->tenant);
     if (!s)
         return q_err(d->st);
     for (; src == DB_ROW; src = db_step(s)) {
@@ -671,8 +771,16 @@ int store_dashboard(store_t *st, const actor_t *a, const dashboard_opt_t *opt, d
     if (opt->limit > STORE_DASHBOARD_ROWS_MAX || opt->offset > 100000000 ||
         (opt->only && (opt->only < WF_DRAFT || opt->only > WF_ACCEPTED)))
         return st_fail(st, ST_INVALID, "表示する範囲が正しくありません", "bad page of rows");
-    dctx_t d = { .st = st, .a = a, .op = a->operator_ ? 1 : 0,
-                 .tenant = a->operator_ ? 1 : a->org_id, .today = opt->today, .out = out };
+    dctx_t d = { .st = st, .a = a, .vis = VIS_ANY, .tenant = a->org_id, .today = opt->today,
+                 .out = out };
+    if (a->operator_) {
+        d.vis = VIS_ALL;
+        d.tenant = 1;
+    } else if (a->org_kind == ORG_BANK) {
+        d.vis = VIS_BANK;
+    } else if (a->org_kind == ORG_PARTNER) {
+        d.vis = VIS_PARTNER;
+    }
     /* One snapshot for every query, so that the totals and the rows agree. */
     bool own_txn = !db_in_transaction(st->db);
     int rc = ST_OK;
