@@ -197,11 +197,26 @@ static const char *const SQL_T_STATES[VIS_N] = VIS_SQL(
     "a.catalog_id, a.selection_id, a.state, count(*),"
     " sum(CASE WHEN a.due_date < $2 THEN 1 ELSE 0 END)",
     "", " GROUP BY a.catalog_id, a.selection_id, a.state LIMIT 100000");
-static const char *const SQL_T_ANSWERS[VIS_N] = VIS_SQL(
-    "a.catalog_id, a.selection_id, x.item_no, x.side, x.status, count(*)",
-    " JOIN answers x ON x.assessment_id = a.id",
-    " AND x.status IS NOT NULL"
-    " GROUP BY a.catalog_id, a.selection_id, x.item_no, x.side, x.status LIMIT 1000000");
+/* Answers with a status by shape, item, side and status: an
+ * organization's from answer_counts (kept by triggers, migration 003: a
+ * few hundred rows however many partners), an operator's from the banks'
+ * rows there (each answer counts once for its bank, once for its partner);
+ * an organization of neither kind counts its answers. */
+#define COUNTS_COLS "x.catalog_id, x.selection_id, x.item_no, x.side, x.status"
+static const char *const SQL_T_ANSWERS[VIS_N] = {
+    [VIS_ANY] = "SELECT a.catalog_id, a.selection_id, x.item_no, x.side, x.status, count(*)"
+                VIS_FROM " JOIN answers x ON x.assessment_id = a.id" VIS_ORG
+                " AND x.status IS NOT NULL GROUP BY a.catalog_id, a.selection_id, x.item_no,"
+                " x.side, x.status LIMIT 1000000",
+    [VIS_ALL] = "SELECT " COUNTS_COLS ", sum(x.n) FROM answer_counts x"
+                " JOIN organizations o ON o.id = x.org_id"
+                " WHERE CAST($1 AS BIGINT) = 1 AND o.kind = 'bank' AND x.n > 0"
+                " GROUP BY " COUNTS_COLS " LIMIT 1000000",
+    [VIS_BANK] = "SELECT " COUNTS_COLS ", x.n FROM answer_counts x"
+                 " WHERE x.org_id = $1 AND x.n > 0 LIMIT 1000000",
+    [VIS_PARTNER] = "SELECT " COUNTS_COLS ", x.n FROM answer_counts x"
+                    " WHERE x.org_id = $1 AND x.n > 0 LIMIT 1000000",
+};
 static const char *const SQL_T_PLANS[VIS_N] = VIS_SQL(
     "count(*), sum(CASE WHEN x.due IS NOT NULL AND x.due < $2 THEN 1 ELSE 0 END)",
     " JOIN plans x ON x.assessment_id = a.id", " AND x.state = 'open'");
@@ -257,9 +272,21 @@ static const char *const SQL_BANKS[VIS_N] = VIS_SQL(
     "c.bank_id, b.name, count(*), sum(CASE WHEN a.state = 'accepted' THEN 1 ELSE 0 END),"
     " sum(CASE WHEN a.state <> 'accepted' AND a.due_date < $2 THEN 1 ELSE 0 END)",
     " JOIN organizations b ON b.id = c.bank_id", " GROUP BY c.bank_id, b.name ORDER BY b.name LIMIT 100000");
-static const char *const SQL_BANK_TODO[VIS_N] =
-    VIS_SQL("c.bank_id, count(*)", " JOIN answers x ON x.assessment_id = a.id",
-            " AND x.side = 'partner' AND x.status = 'todo' GROUP BY c.bank_id LIMIT 100000");
+static const char *const SQL_BANK_TODO[VIS_N] = {
+    [VIS_ANY] = "SELECT c.bank_id, count(*)" VIS_FROM " JOIN answers x ON x.assessment_id = a.id"
+                VIS_ORG " AND x.side = 'partner' AND x.status = 'todo' GROUP BY c.bank_id"
+                " LIMIT 100000",
+    [VIS_ALL] = "SELECT x.org_id, sum(x.n) FROM answer_counts x"
+                " JOIN organizations o ON o.id = x.org_id"
+                " WHERE CAST($1 AS BIGINT) = 1 AND o.kind = 'bank' AND x.side = 'partner'"
+                " AND x.status = 'todo' GROUP BY x.org_id LIMIT 100000",
+    [VIS_BANK] = "SELECT x.org_id, sum(x.n) FROM answer_counts x WHERE x.org_id = $1"
+                 " AND x.side = 'partner' AND x.status = 'todo' GROUP BY x.org_id LIMIT 100000",
+    [VIS_PARTNER] = "SELECT c.bank_id, count(*)" VIS_FROM
+                    " JOIN answers x ON x.assessment_id = a.id" VIS_P
+                    " AND x.side = 'partner' AND x.status = 'todo' GROUP BY c.bank_id"
+                    " LIMIT 100000",
+};
 
 static int q_err(store_t *st)
 {

@@ -312,6 +312,24 @@ static void test_dashboard_pages(void **state)
         assert_int_equal(d.pending[i].a.state, WF_DRAFT);
     assert_int_equal(d.pending[0].status[SIDE_PARTNER][STATUS_UNSET], 38);
     dashboard_free(&d);
+    /* The totals follow every change of a status (answer_counts, kept by
+     * triggers): done → todo → none, for the bank, the partner and an
+     * operator alike. */
+    save(f, "p-ed", ids[0], 1, SIDE_PARTNER, STATUS_TODO, NULL);
+    save(f, "p-ed", ids[2], 1, SIDE_PARTNER, STATUS_UNSET, "まだ");
+    const char *who_sees[] = { "b-admin", "p-ed", "op" };
+    for (size_t w = 0; w < 3; w++) {
+        actor_t x = who(f, who_sees[w]);
+        o = (dashboard_opt_t){ .today = "2026-01-01", .per_bank = true };
+        assert_int_equal(store_dashboard(f->st, &x, &o, &d), ST_OK);
+        assert_int_equal(d.status[SIDE_PARTNER][STATUS_DONE], 3);
+        assert_int_equal(d.status[SIDE_PARTNER][STATUS_TODO], 1);
+        assert_int_equal(d.status[SIDE_PARTNER][STATUS_UNSET], 5 * 39 - 4);
+        assert_int_equal(d.cats[0].answered[SIDE_PARTNER], 4);
+        assert_int_equal(d.nbanks, 1);
+        assert_int_equal(d.banks[0].partners_todo, 1);
+        dashboard_free(&d);
+    }
     /* Another tenant sees none of it. */
     actor_t b2 = who(f, "b2-admin");
     o = (dashboard_opt_t){ .today = "2026-01-01", .limit = 10, .pending = true, .per_bank = true };
