@@ -187,7 +187,7 @@ static const char SQL_ASSESSMENTS[] =
  * partial.  $1 bank, $2 current text, $3 gap, $4 plan, $5 now; the bank
  * side's user is $6, the partner side's its organization's user. */
 #define STATUS_KEY "((a.id + i.item_no) % 8)"
-#define ANSWERS_SQL(side, targets, user)                                                    \
+#define ANSWERS_SQL(side, targets, user)                                                   \
     "INSERT INTO answers (assessment_id, item_no, side, status, current_text, gap_text,"   \
     " plan_text, plan_due, note, version, updated_by, updated_at)"                         \
     " SELECT a.id, i.item_no, '" side "',"                                                 \
@@ -195,8 +195,8 @@ static const char SQL_ASSESSMENTS[] =
     " ELSE 'done' END, CAST($2 AS TEXT),"                                                  \
     " CASE WHEN " STATUS_KEY " < 2 THEN CAST($3 AS TEXT) END,"                             \
     " CASE WHEN " STATUS_KEY " < 2 THEN CAST($4 AS TEXT) END,"                             \
-    " CASE WHEN " STATUS_KEY " < 2 THEN '2027-03-31' END, NULL, 1, " user ","            \
-    " CAST($5 AS TEXT)"                                                                   \
+    " CASE WHEN " STATUS_KEY " < 2 THEN '2027-03-31' END, NULL, 1, " user ","              \
+    " CAST($5 AS TEXT)"                                                                    \
     " FROM connections c JOIN assessments a ON a.connection_id = c.id"                     \
     " JOIN catalog_items i ON i.catalog_id = a.catalog_id"                                 \
     " WHERE c.bank_id = $1 AND i.target IN " targets " ORDER BY a.id, i.item_no"

@@ -191,12 +191,25 @@ enum { VIS_ANY, VIS_ALL, VIS_BANK, VIS_PARTNER, VIS_N };
 #define VIS_FROM " FROM connections c JOIN assessments a ON a.connection_id = c.id"
 #define VIS_SQL(cols, joins, rest) VIS4("SELECT " cols VIS_FROM joins, rest)
 
-/* Totals: assessments by shape and state ($2 today), answers with a status
- * by shape, item, side and status, open plans. */
-static const char *const SQL_T_STATES[VIS_N] = VIS_SQL(
-    "a.catalog_id, a.selection_id, a.state, count(*),"
-    " sum(CASE WHEN a.due_date < $2 THEN 1 ELSE 0 END)",
-    "", " GROUP BY a.catalog_id, a.selection_id, a.state LIMIT 100000");
+/* Totals: assessments by shape and state with those overdue ($2 today):
+ * an organization's from assessment_counts (kept by triggers, migration
+ * 003: a row per shape, state and due date), an operator's from the banks'
+ * rows there, an organization of neither kind by counting its
+ * assessments. */
+#define ACOUNTS_COLS                                                                       \
+    "SELECT x.catalog_id, x.selection_id, x.state, sum(x.n),"                              \
+    " sum(CASE WHEN x.due_date <> '' AND x.due_date < $2 THEN x.n ELSE 0 END)"             \
+    " FROM assessment_counts x"
+#define ACOUNTS_GROUP " AND x.n > 0 GROUP BY x.catalog_id, x.selection_id, x.state LIMIT 100000"
+static const char *const SQL_T_STATES[VIS_N] = {
+    [VIS_ANY] = "SELECT a.catalog_id, a.selection_id, a.state, count(*),"
+                " sum(CASE WHEN a.due_date < $2 THEN 1 ELSE 0 END)" VIS_FROM VIS_ORG
+                " GROUP BY a.catalog_id, a.selection_id, a.state LIMIT 100000",
+    [VIS_ALL] = ACOUNTS_COLS " JOIN organizations o ON o.id = x.org_id"
+                " WHERE CAST($1 AS BIGINT) = 1 AND o.kind = 'bank'" ACOUNTS_GROUP,
+    [VIS_BANK] = ACOUNTS_COLS " WHERE x.org_id = $1" ACOUNTS_GROUP,
+    [VIS_PARTNER] = ACOUNTS_COLS " WHERE x.org_id = $1" ACOUNTS_GROUP,
+};
 /* Answers with a status by shape, item, side and status: an
  * organization's from answer_counts (kept by triggers, migration 003: a
  * few hundred rows however many partners), an operator's from the banks'
@@ -268,10 +281,26 @@ static const char *const SQL_R_PLANS[VIS_N] =
 
 /* Per bank (operators): assessments, accepted, overdue ($2 today); the
  * partners' answers 未対応. */
-static const char *const SQL_BANKS[VIS_N] = VIS_SQL(
-    "c.bank_id, b.name, count(*), sum(CASE WHEN a.state = 'accepted' THEN 1 ELSE 0 END),"
-    " sum(CASE WHEN a.state <> 'accepted' AND a.due_date < $2 THEN 1 ELSE 0 END)",
-    " JOIN organizations b ON b.id = c.bank_id", " GROUP BY c.bank_id, b.name ORDER BY b.name LIMIT 100000");
+#define BANKS_COLS                                                                         \
+    "SELECT x.org_id, o.name, sum(x.n),"                                                   \
+    " sum(CASE WHEN x.state = 'accepted' THEN x.n ELSE 0 END),"                            \
+    " sum(CASE WHEN x.state <> 'accepted' AND x.due_date <> '' AND x.due_date < $2"        \
+    " THEN x.n ELSE 0 END) FROM assessment_counts x JOIN organizations o ON o.id = x.org_id"
+#define BANKS_GROUP " AND x.n > 0 GROUP BY x.org_id, o.name ORDER BY o.name LIMIT 100000"
+static const char *const SQL_BANKS[VIS_N] = {
+    [VIS_ANY] = "SELECT c.bank_id, b.name, count(*),"
+                " sum(CASE WHEN a.state = 'accepted' THEN 1 ELSE 0 END),"
+                " sum(CASE WHEN a.state <> 'accepted' AND a.due_date < $2 THEN 1 ELSE 0 END)"
+                VIS_FROM " JOIN organizations b ON b.id = c.bank_id" VIS_ORG
+                " GROUP BY c.bank_id, b.name ORDER BY b.name LIMIT 100000",
+    [VIS_ALL] = BANKS_COLS " WHERE CAST($1 AS BIGINT) = 1 AND o.kind = 'bank'" BANKS_GROUP,
+    [VIS_BANK] = BANKS_COLS " WHERE x.org_id = $1" BANKS_GROUP,
+    [VIS_PARTNER] = "SELECT c.bank_id, b.name, count(*),"
+                    " sum(CASE WHEN a.state = 'accepted' THEN 1 ELSE 0 END),"
+                    " sum(CASE WHEN a.state <> 'accepted' AND a.due_date < $2 THEN 1 ELSE 0 END)"
+                    VIS_FROM " JOIN organizations b ON b.id = c.bank_id" VIS_P
+                    " GROUP BY c.bank_id, b.name ORDER BY b.name LIMIT 100000",
+};
 static const char *const SQL_BANK_TODO[VIS_N] = {
     [VIS_ANY] = "SELECT c.bank_id, count(*)" VIS_FROM " JOIN answers x ON x.assessment_id = a.id"
                 VIS_ORG " AND x.side = 'partner' AND x.status = 'todo' GROUP BY c.bank_id"

@@ -253,6 +253,13 @@ static void test_dashboard(void **state)
     dashboard_free(&d);
     assert_int_equal(dash(f, &op, "2026-07-01", &d), ST_OK);
     assert_int_equal(d.overdue, 2);
+    assert_int_equal(d.nbanks, 2);
+    assert_int_equal(d.banks[0].overdue + d.banks[1].overdue, 2);
+    dashboard_free(&d);
+    assert_int_equal(dash(f, &ba, "2026-07-01", &d), ST_OK);
+    assert_int_equal(d.overdue, 1);
+    assert_int_equal(d.banks[0].total, 1);
+    assert_int_equal(d.banks[0].overdue, 1);
     dashboard_free(&d);
     assert_int_equal(dash(f, &ba, "tomorrow", &d), ST_INVALID);
     assert_null(d.rows);
@@ -328,6 +335,9 @@ static void test_dashboard_pages(void **state)
         assert_int_equal(d.cats[0].answered[SIDE_PARTNER], 4);
         assert_int_equal(d.nbanks, 1);
         assert_int_equal(d.banks[0].partners_todo, 1);
+        assert_int_equal(d.banks[0].total, 5);
+        assert_int_equal(d.by_state[WF_SUBMITTED], 2);
+        assert_int_equal(d.by_state[WF_DRAFT], 3);
         dashboard_free(&d);
     }
     /* Another tenant sees none of it. */

@@ -71,3 +71,61 @@ CREATE TRIGGER answer_counts_update AFTER UPDATE ON answers
     FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.item_no <> NEW.item_no
                        OR OLD.side <> NEW.side OR OLD.assessment_id <> NEW.assessment_id)
     EXECUTE FUNCTION answer_counts_row();
+
+-- The assessments counted the same way, per organization, checklist shape,
+-- state and due date ('' = none): the dashboard's totals by state and its
+-- overdue count read an organization's rows here.
+CREATE TABLE assessment_counts (
+    org_id       BIGINT NOT NULL REFERENCES organizations (id),
+    catalog_id   TEXT NOT NULL,
+    selection_id BIGINT NOT NULL,
+    state        TEXT NOT NULL,
+    due_date     TEXT NOT NULL,
+    n            BIGINT NOT NULL CHECK (n >= 0),
+    PRIMARY KEY (org_id, catalog_id, selection_id, state, due_date)
+);
+
+INSERT INTO assessment_counts (org_id, catalog_id, selection_id, state, due_date, n)
+SELECT o.id, a.catalog_id, COALESCE(a.selection_id, 0), a.state, COALESCE(a.due_date, ''),
+       count(*)
+FROM assessments a JOIN connections c ON c.id = a.connection_id
+JOIN organizations o ON o.id IN (c.bank_id, c.partner_id)
+GROUP BY o.id, a.catalog_id, COALESCE(a.selection_id, 0), a.state, COALESCE(a.due_date, '');
+
+-- Add delta to the counts of one assessment's key (both organizations).
+CREATE FUNCTION assessment_counts_add(p_connection BIGINT, p_catalog TEXT, p_selection BIGINT,
+                                      p_state TEXT, p_due TEXT, p_delta INTEGER) RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO assessment_counts (org_id, catalog_id, selection_id, state, due_date, n)
+    SELECT o.id, p_catalog, COALESCE(p_selection, 0), p_state, COALESCE(p_due, ''),
+           GREATEST(p_delta, 0)
+    FROM connections c JOIN organizations o ON o.id IN (c.bank_id, c.partner_id)
+    WHERE c.id = p_connection
+    ON CONFLICT (org_id, catalog_id, selection_id, state, due_date)
+    DO UPDATE SET n = assessment_counts.n + p_delta
+$$;
+
+CREATE FUNCTION assessment_counts_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        PERFORM assessment_counts_add(OLD.connection_id, OLD.catalog_id, OLD.selection_id,
+                                      OLD.state, OLD.due_date, -1);
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        PERFORM assessment_counts_add(NEW.connection_id, NEW.catalog_id, NEW.selection_id,
+                                      NEW.state, NEW.due_date, 1);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER assessment_counts_insert AFTER INSERT ON assessments
+    FOR EACH ROW EXECUTE FUNCTION assessment_counts_row();
+CREATE TRIGGER assessment_counts_delete AFTER DELETE ON assessments
+    FOR EACH ROW EXECUTE FUNCTION assessment_counts_row();
+CREATE TRIGGER assessment_counts_update AFTER UPDATE ON assessments
+    FOR EACH ROW WHEN (OLD.state <> NEW.state OR OLD.due_date IS DISTINCT FROM NEW.due_date
+                       OR OLD.catalog_id <> NEW.catalog_id
+                       OR OLD.selection_id IS DISTINCT FROM NEW.selection_id
+                       OR OLD.connection_id <> NEW.connection_id)
+    EXECUTE FUNCTION assessment_counts_row();

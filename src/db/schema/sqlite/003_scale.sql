@@ -79,3 +79,62 @@ BEGIN
     WHERE a.id = NEW.assessment_id AND NEW.status IS NOT NULL
     ON CONFLICT (org_id, catalog_id, selection_id, item_no, side, status) DO UPDATE SET n = n + 1;
 END;
+
+-- The assessments counted the same way, per organization, checklist shape,
+-- state and due date ('' = none): the dashboard's totals by state and its
+-- overdue count read an organization's rows here.
+CREATE TABLE assessment_counts (
+    org_id       INTEGER NOT NULL REFERENCES organizations (id),
+    catalog_id   TEXT NOT NULL,
+    selection_id INTEGER NOT NULL,
+    state        TEXT NOT NULL,
+    due_date     TEXT NOT NULL,
+    n            INTEGER NOT NULL CHECK (n >= 0),
+    PRIMARY KEY (org_id, catalog_id, selection_id, state, due_date)
+) STRICT, WITHOUT ROWID;
+
+INSERT INTO assessment_counts (org_id, catalog_id, selection_id, state, due_date, n)
+SELECT o.id, a.catalog_id, COALESCE(a.selection_id, 0), a.state, COALESCE(a.due_date, ''),
+       count(*)
+FROM assessments a JOIN connections c ON c.id = a.connection_id
+JOIN organizations o ON o.id IN (c.bank_id, c.partner_id)
+GROUP BY o.id, a.catalog_id, COALESCE(a.selection_id, 0), a.state, COALESCE(a.due_date, '');
+
+CREATE TRIGGER assessment_counts_insert AFTER INSERT ON assessments
+BEGIN
+    INSERT INTO assessment_counts (org_id, catalog_id, selection_id, state, due_date, n)
+    SELECT o.id, NEW.catalog_id, COALESCE(NEW.selection_id, 0), NEW.state,
+           COALESCE(NEW.due_date, ''), 1
+    FROM connections c JOIN organizations o ON o.id IN (c.bank_id, c.partner_id)
+    WHERE c.id = NEW.connection_id
+    ON CONFLICT (org_id, catalog_id, selection_id, state, due_date) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER assessment_counts_delete AFTER DELETE ON assessments
+BEGIN
+    UPDATE assessment_counts SET n = n - 1
+    WHERE catalog_id = OLD.catalog_id AND selection_id = COALESCE(OLD.selection_id, 0)
+      AND state = OLD.state AND due_date = COALESCE(OLD.due_date, '')
+      AND org_id IN (SELECT o.id FROM connections c
+                     JOIN organizations o ON o.id IN (c.bank_id, c.partner_id)
+                     WHERE c.id = OLD.connection_id);
+END;
+
+CREATE TRIGGER assessment_counts_update AFTER UPDATE ON assessments
+WHEN OLD.state <> NEW.state OR OLD.due_date IS NOT NEW.due_date
+  OR OLD.catalog_id <> NEW.catalog_id OR OLD.selection_id IS NOT NEW.selection_id
+  OR OLD.connection_id <> NEW.connection_id
+BEGIN
+    UPDATE assessment_counts SET n = n - 1
+    WHERE catalog_id = OLD.catalog_id AND selection_id = COALESCE(OLD.selection_id, 0)
+      AND state = OLD.state AND due_date = COALESCE(OLD.due_date, '')
+      AND org_id IN (SELECT o.id FROM connections c
+                     JOIN organizations o ON o.id IN (c.bank_id, c.partner_id)
+                     WHERE c.id = OLD.connection_id);
+    INSERT INTO assessment_counts (org_id, catalog_id, selection_id, state, due_date, n)
+    SELECT o.id, NEW.catalog_id, COALESCE(NEW.selection_id, 0), NEW.state,
+           COALESCE(NEW.due_date, ''), 1
+    FROM connections c JOIN organizations o ON o.id IN (c.bank_id, c.partner_id)
+    WHERE c.id = NEW.connection_id
+    ON CONFLICT (org_id, catalog_id, selection_id, state, due_date) DO UPDATE SET n = n + 1;
+END;
