@@ -23,6 +23,7 @@
  */
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,6 +208,28 @@ static const char SQL_ANSWERS_PARTNER[] =
 static const char SQL_ANSWERS_BANK[] =
     ANSWERS_SQL("bank", "('bank', 'both')", "CAST($6 AS BIGINT)");
 
+/* The counts of one bank's new rows ($1), for both organizations of each
+ * connection, added to what is there (PostgreSQL only: see the top). */
+static const char SQL_COUNT_ANSWERS[] =
+    "INSERT INTO answer_counts (org_id, catalog_id, selection_id, item_no, side, status, n)"
+    " SELECT o.id, a.catalog_id, COALESCE(a.selection_id, 0), x.item_no, x.side, x.status,"
+    " count(*) FROM connections c JOIN assessments a ON a.connection_id = c.id"
+    " JOIN answers x ON x.assessment_id = a.id"
+    " JOIN organizations o ON o.id IN (c.bank_id, c.partner_id)"
+    " WHERE c.bank_id = $1 AND x.status IS NOT NULL"
+    " GROUP BY o.id, a.catalog_id, COALESCE(a.selection_id, 0), x.item_no, x.side, x.status"
+    " ON CONFLICT (org_id, catalog_id, selection_id, item_no, side, status)"
+    " DO UPDATE SET n = answer_counts.n + EXCLUDED.n";
+static const char SQL_COUNT_ASSESSMENTS[] =
+    "INSERT INTO assessment_counts (org_id, catalog_id, selection_id, state, due_date, n)"
+    " SELECT o.id, a.catalog_id, COALESCE(a.selection_id, 0), a.state,"
+    " COALESCE(a.due_date, ''), count(*) FROM connections c"
+    " JOIN assessments a ON a.connection_id = c.id"
+    " JOIN organizations o ON o.id IN (c.bank_id, c.partner_id) WHERE c.bank_id = $1"
+    " GROUP BY o.id, a.catalog_id, COALESCE(a.selection_id, 0), a.state, COALESCE(a.due_date, '')"
+    " ON CONFLICT (org_id, catalog_id, selection_id, state, due_date)"
+    " DO UPDATE SET n = assessment_counts.n + EXCLUDED.n";
+
 static const char CURRENT[] = "多要素認証を導入済み。利用者のログイン時にワンタイムパスワードを要求し、"
                               "アクセスログを90日間保存している。";
 static const char GAP[] = "不正ログインの検知が目視に頼っている。";
@@ -325,6 +348,9 @@ int main(int argc, char **argv)
     }
     catalog_free(cat);
     int64_t answers = 0, assessments = 0;
+    bool pg = db_engine(g.db) == DB_ENGINE_PG;
+    if (pg && db_exec(g.db, "SET session_replication_role = replica") != DB_OK)
+        db_die(&g, "session_replication_role");
     for (int b = 0; b < nb; b++) {
         char now[DB_NOW_LEN];
         db_now(now);
@@ -338,6 +364,10 @@ int main(int argc, char **argv)
                        GAP, PLAN, now);
         answers += run(&g, "bank answers", SQL_ANSWERS_BANK, "issssi", banks[b].id, CURRENT, GAP,
                        PLAN, now, banks[b].user_id);
+        if (pg) {
+            run(&g, "answer counts", SQL_COUNT_ANSWERS, "i", banks[b].id);
+            run(&g, "assessment counts", SQL_COUNT_ASSESSMENTS, "i", banks[b].id);
+        }
         bank_audit(&g, &banks[b], partners, np, partners[0].id, now, partner_answers,
                    bank_answers);
         if (db_commit(g.db) != DB_OK)
