@@ -437,7 +437,8 @@ typedef struct assessment_summary {
     int eval[4];          /* items by evaluation_t (unrated = items not rated) */
     int plans_open;       /* open remediation plans */
     int plans_overdue;    /* of those, due before today */
-    summary_cat_t *cats;  /* ordered by first_no */
+    summary_cat_t *cats;  /* ordered by first_no; the names belong to the dashboard_t
+                             (its cats), freed by dashboard_free */
     size_t ncats;
 } assessment_summary_t;
 
