@@ -14,6 +14,8 @@ extern const char db_schema_sqlite_001_initial[];
 extern const char db_schema_pg_001_initial[];
 extern const char db_schema_sqlite_002_web_auth[];
 extern const char db_schema_pg_002_web_auth[];
+extern const char db_schema_sqlite_003_scale[];
+extern const char db_schema_pg_003_scale[];
 
 typedef struct migration {
     int version;
@@ -26,6 +28,7 @@ typedef struct migration {
 static const migration_t migrations[] = {
     { 1, "initial", db_schema_sqlite_001_initial, db_schema_pg_001_initial },
     { 2, "web_auth", db_schema_sqlite_002_web_auth, db_schema_pg_002_web_auth },
+    { 3, "scale", db_schema_sqlite_003_scale, db_schema_pg_003_scale },
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

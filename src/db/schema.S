@@ -19,5 +19,6 @@ db_schema_pg_\name:
     .section .rodata
     migration 001_initial
     migration 002_web_auth
+    migration 003_scale
 
     .section .note.GNU-stack,"",@progbits

@@ -448,17 +448,56 @@ typedef struct assessment_summary {
     int eval[4];          /* items by evaluation_t (unrated = items not rated) */
     int plans_open;       /* open remediation plans */
     int plans_overdue;    /* of those, due before today */
-    summary_cat_t *cats;  /* ordered by first_no */
+    summary_cat_t *cats;  /* ordered by first_no; the names belong to the dashboard_t
+                             (its cats), freed by dashboard_free */
     size_t ncats;
 } assessment_summary_t;
 
-/* Every assessment the actor may see (newest first, as
- * store_assessment_list) with its counts, computed in a fixed number of
- * grouped queries however many assessments there are, tenant-filtered in
- * SQL.  today: ISO date for "overdue" (plans due before it). */
-int store_dashboard(store_t *st, const actor_t *a, const char *today,
-                    assessment_summary_t **out, size_t *n);
-void assessment_summary_list_free(assessment_summary_t *v, size_t n);
+#define STORE_DASHBOARD_ROWS_MAX 1000
+
+/* What store_dashboard reads.  The totals always cover every assessment
+ * the actor may see; only the rows are narrowed and paged. */
+typedef struct dashboard_opt {
+    const char *today;   /* ISO date: "overdue" means due before it */
+    wf_state_t only;     /* 0 = rows of every state, else of this one */
+    size_t offset;       /* the page of rows: skip this many, newest first */
+    size_t limit;        /* … and give at most this many (≤ STORE_DASHBOARD_ROWS_MAX) */
+    bool pending;        /* also the assessments in draft or returned, by due date
+                            (at most `limit`): what a partner has to answer */
+    bool per_bank;       /* also one line per bank (operators) */
+} dashboard_opt_t;
+
+typedef struct dashboard_bank {
+    int64_t id;
+    char *name;
+    int total, accepted, overdue; /* overdue: due before today, not accepted */
+    int partners_todo;            /* the partners' answers 未対応 */
+} dashboard_bank_t;
+
+typedef struct dashboard {
+    int total;              /* visible assessments */
+    int by_state[6];        /* by wf_state_t */
+    int overdue;            /* due before today and not accepted */
+    int plans_open, plans_overdue;
+    int status[2][5];       /* answers over all, per side, by status; [UNSET] = slots left */
+    summary_cat_t *cats;    /* per 区分 over all (same name = same 区分), by first_no */
+    size_t ncats;
+    size_t matching;        /* assessments of the state asked (all when only is 0) */
+    assessment_summary_t *rows;    /* the page, newest first */
+    size_t nrows;
+    assessment_summary_t *pending; /* opt.pending: draft / returned, due first */
+    size_t npending;
+    dashboard_bank_t *banks;       /* opt.per_bank, by name */
+    size_t nbanks;
+} dashboard_t;
+
+/* The dashboard: totals over every assessment the actor may see in a
+ * fixed number of grouped queries, and counts per row only for the rows
+ * asked for, so the work per request follows the page, not the number of
+ * partners.  Every query is tenant-filtered in SQL.  Free with
+ * dashboard_free (also after an error). */
+int store_dashboard(store_t *st, const actor_t *a, const dashboard_opt_t *opt, dashboard_t *out);
+void dashboard_free(dashboard_t *d);
 
 /* The version of every saved answer of an assessment (ACT_READ), in one
  * query: what the checklist page's forms carry as their base version.

@@ -123,6 +123,14 @@ static const assessment_summary_t *find(const assessment_summary_t *v, size_t n,
     return NULL;
 }
 
+/* The dashboard of an actor on `today`: every row (no paging). */
+static int dash(fx_t *f, const actor_t *a, const char *today, dashboard_t *d)
+{
+    dashboard_opt_t o = { .today = today, .limit = STORE_DASHBOARD_ROWS_MAX,
+                          .pending = true, .per_bank = true };
+    return store_dashboard(f->st, a, &o, d);
+}
+
 /* ---- dashboard -------------------------------------------------------- */
 
 static void test_dashboard(void **state)
@@ -146,12 +154,13 @@ static void test_dashboard(void **state)
     assert_int_equal(store_review_set(f->st, &br, a1, 1, EVAL_OK, NULL), ST_OK);
     assert_int_equal(store_review_set(f->st, &br, a1, 2, EVAL_NG, NULL), ST_OK);
 
-    assessment_summary_t *v = NULL;
-    size_t n = 0;
+    dashboard_t d;
     actor_t ba = who(f, "b-admin");
-    assert_int_equal(store_dashboard(f->st, &ba, "2026-01-01", &v, &n), ST_OK);
-    assert_int_equal(n, 1);
-    const assessment_summary_t *s = find(v, n, a1);
+    assert_int_equal(dash(f, &ba, "2026-01-01", &d), ST_OK);
+    assert_int_equal(d.nrows, 1);
+    assert_int_equal(d.total, 1);
+    assert_int_equal(d.matching, 1);
+    const assessment_summary_t *s = find(d.rows, d.nrows, a1);
     assert_non_null(s);
     assert_string_equal(s->a.partner_name, "かけいぼ");
     assert_int_equal(s->a.state, WF_IN_REVIEW);
@@ -184,34 +193,162 @@ static void test_dashboard(void **state)
     }
     assert_int_equal(slots, 39);
     assert_int_equal(answered, 3);
-    assessment_summary_list_free(v, n);
+    /* The totals of one assessment are its counts. */
+    assert_int_equal(d.by_state[WF_IN_REVIEW], 1);
+    assert_int_equal(d.overdue, 0);
+    assert_int_equal(d.plans_open, 2);
+    assert_int_equal(d.plans_overdue, 1);
+    assert_memory_equal(d.status, s->status, sizeof d.status);
+    assert_int_equal(d.ncats, s->ncats);
+    for (size_t i = 0; i < d.ncats; i++) {
+        assert_string_equal(d.cats[i].category, s->cats[i].category);
+        assert_memory_equal(d.cats[i].slots, s->cats[i].slots, sizeof d.cats[i].slots);
+        assert_memory_equal(d.cats[i].answered, s->cats[i].answered, sizeof d.cats[i].answered);
+    }
+    assert_int_equal(d.npending, 0); /* in review: not the partner's turn */
+    assert_int_equal(d.nbanks, 1);
+    assert_int_equal(d.banks[0].partners_todo, 1);
+    dashboard_free(&d);
 
     /* The partner sees the same assessment; the other bank only its own;
      * an operator both. */
-    assert_int_equal(store_dashboard(f->st, &pe, "2026-01-01", &v, &n), ST_OK);
-    assert_int_equal(n, 1);
-    assert_int_equal(v[0].a.id, a1);
-    assert_int_equal(v[0].status[SIDE_PARTNER][STATUS_DONE], 1);
-    assessment_summary_list_free(v, n);
+    assert_int_equal(dash(f, &pe, "2026-01-01", &d), ST_OK);
+    assert_int_equal(d.nrows, 1);
+    assert_int_equal(d.rows[0].a.id, a1);
+    assert_int_equal(d.rows[0].status[SIDE_PARTNER][STATUS_DONE], 1);
+    dashboard_free(&d);
     actor_t b2 = who(f, "b2-admin");
-    assert_int_equal(store_dashboard(f->st, &b2, "2026-01-01", &v, &n), ST_OK);
-    assert_int_equal(n, 1);
-    assert_int_equal(v[0].a.id, x1);
-    assert_int_equal(v[0].status[SIDE_PARTNER][STATUS_DONE], 1);
-    assert_int_equal(v[0].plans_open, 0);
-    assessment_summary_list_free(v, n);
+    assert_int_equal(dash(f, &b2, "2026-01-01", &d), ST_OK);
+    assert_int_equal(d.nrows, 1);
+    assert_int_equal(d.total, 1);
+    assert_int_equal(d.rows[0].a.id, x1);
+    assert_int_equal(d.rows[0].status[SIDE_PARTNER][STATUS_DONE], 1);
+    assert_int_equal(d.rows[0].plans_open, 0);
+    assert_int_equal(d.status[SIDE_PARTNER][STATUS_DONE], 1);
+    assert_int_equal(d.status[SIDE_PARTNER][STATUS_TODO], 0);
+    assert_int_equal(d.plans_open, 0);
+    /* Its partner has not answered: the assessment is pending for it. */
+    dashboard_free(&d);
+    actor_t p2 = who(f, "p2-ed");
+    assert_int_equal(dash(f, &p2, "2026-01-01", &d), ST_OK);
+    assert_int_equal(d.npending, 1);
+    assert_int_equal(d.pending[0].a.id, x1);
+    assert_int_equal(d.pending[0].status[SIDE_PARTNER][STATUS_UNSET], 38);
+    dashboard_free(&d);
     actor_t op = who(f, "op");
-    assert_int_equal(store_dashboard(f->st, &op, "2026-01-01", &v, &n), ST_OK);
-    assert_int_equal(n, 2);
-    assert_non_null(find(v, n, a1));
-    assert_non_null(find(v, n, x1));
-    assessment_summary_list_free(v, n);
-    /* Before the plan's due date nothing is overdue. */
-    assert_int_equal(store_dashboard(f->st, &ba, "2020-01-01", &v, &n), ST_OK);
-    assert_int_equal(v[0].plans_overdue, 0);
-    assessment_summary_list_free(v, n);
-    assert_int_equal(store_dashboard(f->st, &ba, "tomorrow", &v, &n), ST_INVALID);
-    assert_null(v);
+    assert_int_equal(dash(f, &op, "2026-01-01", &d), ST_OK);
+    assert_int_equal(d.nrows, 2);
+    assert_int_equal(d.total, 2);
+    assert_non_null(find(d.rows, d.nrows, a1));
+    assert_non_null(find(d.rows, d.nrows, x1));
+    assert_int_equal(d.status[SIDE_PARTNER][STATUS_DONE], 2);
+    assert_int_equal(d.status[SIDE_PARTNER][STATUS_UNSET], 2 * 39 - 4);
+    assert_int_equal(d.nbanks, 2);
+    dashboard_free(&d);
+    /* Before the plan's due date nothing is overdue; after the
+     * assessments' due date both are. */
+    assert_int_equal(dash(f, &ba, "2020-01-01", &d), ST_OK);
+    assert_int_equal(d.rows[0].plans_overdue, 0);
+    assert_int_equal(d.plans_overdue, 0);
+    dashboard_free(&d);
+    assert_int_equal(dash(f, &op, "2026-07-01", &d), ST_OK);
+    assert_int_equal(d.overdue, 2);
+    assert_int_equal(d.nbanks, 2);
+    assert_int_equal(d.banks[0].overdue + d.banks[1].overdue, 2);
+    dashboard_free(&d);
+    assert_int_equal(dash(f, &ba, "2026-07-01", &d), ST_OK);
+    assert_int_equal(d.overdue, 1);
+    assert_int_equal(d.banks[0].total, 1);
+    assert_int_equal(d.banks[0].overdue, 1);
+    dashboard_free(&d);
+    assert_int_equal(dash(f, &ba, "tomorrow", &d), ST_INVALID);
+    assert_null(d.rows);
+    dashboard_opt_t bad = { .today = "2026-01-01", .limit = STORE_DASHBOARD_ROWS_MAX + 1 };
+    assert_int_equal(store_dashboard(f->st, &ba, &bad, &d), ST_INVALID);
+}
+
+/* Rows come a page at a time, newest first, narrowed by state; the totals
+ * always cover everything. */
+static void test_dashboard_pages(void **state)
+{
+    fx_t *f = *state;
+    int64_t ids[5];
+    for (int i = 0; i < 5; i++) {
+        char round[32];
+        snprintf(round, sizeof round, "%d年度", 2020 + i);
+        ids[i] = open_round(f, "b-ed", f->conn, round);
+        save(f, "p-ed", ids[i], 1, SIDE_PARTNER, STATUS_DONE, NULL);
+    }
+    actor_t pe = who(f, "p-ed"), ba = who(f, "b-admin");
+    assert_int_equal(store_assessment_step(f->st, &pe, ids[1], ACT_SUBMIT, NULL), ST_OK);
+    assert_int_equal(store_assessment_step(f->st, &pe, ids[3], ACT_SUBMIT, NULL), ST_OK);
+    dashboard_t d;
+    dashboard_opt_t o = { .today = "2026-01-01", .offset = 1, .limit = 2 };
+    assert_int_equal(store_dashboard(f->st, &ba, &o, &d), ST_OK);
+    assert_int_equal(d.total, 5);
+    assert_int_equal(d.matching, 5);
+    assert_int_equal(d.nrows, 2);
+    assert_int_equal(d.rows[0].a.id, ids[3]);
+    assert_int_equal(d.rows[1].a.id, ids[2]);
+    assert_int_equal(d.rows[0].status[SIDE_PARTNER][STATUS_DONE], 1);
+    assert_int_equal(d.rows[1].status[SIDE_PARTNER][STATUS_DONE], 1);
+    assert_int_equal(d.status[SIDE_PARTNER][STATUS_DONE], 5);
+    assert_int_equal(d.by_state[WF_SUBMITTED], 2);
+    assert_int_equal(d.by_state[WF_DRAFT], 3);
+    assert_null(d.pending);
+    assert_null(d.banks);
+    dashboard_free(&d);
+    o = (dashboard_opt_t){ .today = "2026-01-01", .only = WF_SUBMITTED, .limit = 1, .offset = 1 };
+    assert_int_equal(store_dashboard(f->st, &ba, &o, &d), ST_OK);
+    assert_int_equal(d.matching, 2);
+    assert_int_equal(d.nrows, 1);
+    assert_int_equal(d.rows[0].a.id, ids[1]);
+    assert_int_equal(d.rows[0].status[SIDE_PARTNER][STATUS_DONE], 1);
+    dashboard_free(&d);
+    /* Past the end: no rows, totals still there. */
+    o = (dashboard_opt_t){ .today = "2026-01-01", .limit = 10, .offset = 10 };
+    assert_int_equal(store_dashboard(f->st, &ba, &o, &d), ST_OK);
+    assert_int_equal(d.nrows, 0);
+    assert_int_equal(d.total, 5);
+    dashboard_free(&d);
+    /* The partner's pending ones: the drafts, by due date. */
+    o = (dashboard_opt_t){ .today = "2026-01-01", .limit = 10, .pending = true };
+    assert_int_equal(store_dashboard(f->st, &pe, &o, &d), ST_OK);
+    assert_int_equal(d.npending, 3);
+    for (size_t i = 0; i < d.npending; i++)
+        assert_int_equal(d.pending[i].a.state, WF_DRAFT);
+    assert_int_equal(d.pending[0].status[SIDE_PARTNER][STATUS_UNSET], 38);
+    dashboard_free(&d);
+    /* The totals follow every change of a status (answer_counts, kept by
+     * triggers): done → todo → none, for the bank, the partner and an
+     * operator alike. */
+    save(f, "p-ed", ids[0], 1, SIDE_PARTNER, STATUS_TODO, NULL);
+    save(f, "p-ed", ids[2], 1, SIDE_PARTNER, STATUS_UNSET, "まだ");
+    const char *who_sees[] = { "b-admin", "p-ed", "op" };
+    for (size_t w = 0; w < 3; w++) {
+        actor_t x = who(f, who_sees[w]);
+        o = (dashboard_opt_t){ .today = "2026-01-01", .per_bank = true };
+        assert_int_equal(store_dashboard(f->st, &x, &o, &d), ST_OK);
+        assert_int_equal(d.status[SIDE_PARTNER][STATUS_DONE], 3);
+        assert_int_equal(d.status[SIDE_PARTNER][STATUS_TODO], 1);
+        assert_int_equal(d.status[SIDE_PARTNER][STATUS_UNSET], 5 * 39 - 4);
+        assert_int_equal(d.cats[0].answered[SIDE_PARTNER], 4);
+        assert_int_equal(d.nbanks, 1);
+        assert_int_equal(d.banks[0].partners_todo, 1);
+        assert_int_equal(d.banks[0].total, 5);
+        assert_int_equal(d.by_state[WF_SUBMITTED], 2);
+        assert_int_equal(d.by_state[WF_DRAFT], 3);
+        dashboard_free(&d);
+    }
+    /* Another tenant sees none of it. */
+    actor_t b2 = who(f, "b2-admin");
+    o = (dashboard_opt_t){ .today = "2026-01-01", .limit = 10, .pending = true, .per_bank = true };
+    assert_int_equal(store_dashboard(f->st, &b2, &o, &d), ST_OK);
+    assert_int_equal(d.total, 0);
+    assert_int_equal(d.nrows, 0);
+    assert_int_equal(d.status[SIDE_PARTNER][STATUS_DONE], 0);
+    assert_int_equal(d.nbanks, 0);
+    dashboard_free(&d);
 }
 
 static void test_dashboard_selection(void **state)
@@ -233,10 +370,10 @@ static void test_dashboard_selection(void **state)
     int64_t a1 = open_round(f, "b-ed", f->conn, "2026年度");
     save(f, "p-ed", a1, 46, SIDE_PARTNER, STATUS_DONE, NULL);
     save(f, "p-ed", a1, 9, SIDE_PARTNER, STATUS_TODO, NULL);
-    assessment_summary_t *v = NULL;
-    size_t n = 0;
-    assert_int_equal(store_dashboard(f->st, &ba, "2026-01-01", &v, &n), ST_OK);
-    assert_int_equal(n, 1);
+    dashboard_t d;
+    assert_int_equal(dash(f, &ba, "2026-01-01", &d), ST_OK);
+    assert_int_equal(d.nrows, 1);
+    const assessment_summary_t *v = d.rows;
     assert_int_equal(v[0].items, 5);
     assert_int_equal(v[0].slots[SIDE_PARTNER], 4); /* 1, 2, 9, 46 */
     assert_int_equal(v[0].slots[SIDE_BANK], 2);    /* 9, 39 */
@@ -247,7 +384,10 @@ static void test_dashboard_selection(void **state)
     assert_string_equal(last->category, "銀行独自");
     assert_int_equal(last->first_no, 46);
     assert_int_equal(last->answered[SIDE_PARTNER], 1);
-    assessment_summary_list_free(v, n);
+    assert_int_equal(d.status[SIDE_PARTNER][STATUS_UNSET], 2);
+    assert_string_equal(d.cats[d.ncats - 1].category, "銀行独自");
+    assert_int_equal(d.cats[d.ncats - 1].slots[SIDE_PARTNER], 1);
+    dashboard_free(&d);
 }
 
 /* ---- answer versions -------------------------------------------------- */
@@ -392,6 +532,7 @@ static void test_chart_markup(void **state)
 #define ALL(setup_fn)                                                                    \
     {                                                                                    \
         cmocka_unit_test_setup_teardown(test_dashboard, setup_fn, teardown),             \
+        cmocka_unit_test_setup_teardown(test_dashboard_pages, setup_fn, teardown),       \
         cmocka_unit_test_setup_teardown(test_dashboard_selection, setup_fn, teardown),   \
         cmocka_unit_test_setup_teardown(test_answer_versions, setup_fn, teardown),       \
         cmocka_unit_test_setup_teardown(test_upload, setup_fn, teardown),                \

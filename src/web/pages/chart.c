@@ -56,10 +56,29 @@ int chart_percent(int part, int whole)
     return (int)((long long)part * 100 / whole);
 }
 
+/* v in decimal into buf (no printf: charts write thousands of numbers a
+ * page). */
 static const char *num(char buf[24], int v)
 {
-    snprintf(buf, 24, "%d", v);
+    char tmp[24];
+    size_t n = 0, k = 0;
+    unsigned int u = v < 0 ? 0u - (unsigned int)v : (unsigned int)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u && n < sizeof tmp);
+    if (v < 0)
+        buf[k++] = '-';
+    while (n)
+        buf[k++] = tmp[--n];
+    buf[k] = '\0';
     return buf;
+}
+
+static void add_num(buf_t *b, int v)
+{
+    char t[24];
+    buf_adds(b, num(t, v));
 }
 
 static void svg_begin(html_t *h, int width, int height, const char *cls, const char *label)
@@ -87,12 +106,17 @@ void chart_stacked_bar(html_t *h, const chart_seg_t *segs, size_t n, int width, 
     if (n > 16)
         n = 16;
     buf_t aria = BUF_INIT(4096);
-    if (label)
-        buf_printf(&aria, "%s: ", label);
+    if (label) {
+        buf_adds(&aria, label);
+        buf_adds(&aria, ": ");
+    }
     for (size_t i = 0; i < n; i++) {
         vals[i] = segs[i].value;
-        buf_printf(&aria, "%s%s %d", i ? ", " : "", segs[i].label ? segs[i].label : "",
-                   segs[i].value);
+        if (i)
+            buf_adds(&aria, ", ");
+        buf_adds(&aria, segs[i].label ? segs[i].label : "");
+        buf_addc(&aria, ' ');
+        add_num(&aria, segs[i].value);
     }
     chart_widths(vals, n, width, ws);
     svg_begin(h, width, height, "chart bar", buf_str(&aria));
@@ -138,26 +162,59 @@ void chart_progress_bars(html_t *h, const chart_bar_t *bars, size_t n, const cha
     html_close(h, "svg");
 }
 
+#define STRIP_CELL 12 /* a square's side */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* The shade of a cell: "qn" when nothing applies, else q0 … q4 by
+ * completion. */
+static int strip_shade(const chart_bar_t *b)
+{
+    if (b->whole <= 0)
+        return 0;
+    int pct = chart_percent(b->part, b->whole);
+    return pct >= 100 ? 5 : pct >= 67 ? 4 : pct >= 34 ? 3 : pct > 0 ? 2 : 1;
+}
+
 void chart_strip(html_t *h, const chart_bar_t *bars, size_t n, const char *label)
 {
-    const int cell = 12, gap = 2;
+    static const char *const cls[6] = { "qn", "q0", "q1", "q2", "q3", "q4" };
+    const int cell = STRIP_CELL, gap = 2;
     int width = n ? (int)n * (cell + gap) - gap : 1;
-    svg_begin(h, width, cell, "chart strip", label);
-    char xs[24], ws[24], hs[24];
-    for (size_t i = 0; i < n; i++) {
-        int pct = chart_percent(bars[i].part, bars[i].whole);
-        const char *q = bars[i].whole <= 0 ? "qn"
-                        : pct >= 100       ? "q4"
-                        : pct >= 67        ? "q3"
-                        : pct >= 34        ? "q2"
-                        : pct > 0          ? "q1"
-                                           : "q0";
-        html_open(h, "rect", "x", num(xs, (int)i * (cell + gap)), "y", "0", "width",
-                  num(ws, cell), "height", num(hs, cell), "class", q, NULL);
-        html_open(h, "title", NULL);
-        html_txtf(h, "%s %d/%d", bars[i].label ? bars[i].label : "", bars[i].part, bars[i].whole);
-        html_close(h, "title");
-        html_close(h, "rect");
+    /* The title names every cell, so one element per shade draws them all:
+     * a handful of <path> elements instead of a <rect> and a <title> per
+     * 区分. */
+    buf_t t = BUF_INIT(8192);
+    if (label) {
+        buf_adds(&t, label);
+        buf_adds(&t, ": ");
     }
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_adds(&t, ", ");
+        buf_adds(&t, bars[i].label ? bars[i].label : "");
+        buf_addc(&t, ' ');
+        add_num(&t, bars[i].part);
+        buf_addc(&t, '/');
+        add_num(&t, bars[i].whole);
+    }
+    svg_begin(h, width, cell, "chart strip", buf_str(&t));
+    buf_free(&t);
+    buf_t d = BUF_INIT(4096);
+    for (int q = 0; q < 6; q++) {
+        buf_reset(&d);
+        for (size_t i = 0; i < n; i++)
+            if (strip_shade(&bars[i]) == q) {
+                /* A square: "M<x> 0h12v12h-12z". */
+                buf_addc(&d, 'M');
+                add_num(&d, (int)i * (cell + gap));
+                buf_adds(&d, " 0h" STR(STRIP_CELL) "v" STR(STRIP_CELL) "h-" STR(STRIP_CELL) "z");
+            }
+        if (d.len == 0)
+            continue;
+        html_open(h, "path", "d", buf_str(&d), "class", cls[q], NULL);
+        html_close(h, "path");
+    }
+    buf_free(&d);
     html_close(h, "svg");
 }

@@ -39,7 +39,9 @@ typedef struct chart_bar {
 void chart_progress_bars(html_t *h, const chart_bar_t *bars, size_t n, const char *label);
 
 /* A row of small squares (one per bar), shaded by completion in five
- * steps (class "q0" … "q4"); each has its own <title>. */
+ * steps (class "q0" … "q4", "qn" when nothing applies), drawn as one
+ * <path> per shade; the chart's <title> and aria-label name every square
+ * with its part/whole. */
 void chart_strip(html_t *h, const chart_bar_t *bars, size_t n, const char *label);
 
 /* Percentage of part in whole, rounded down, 0 when whole is 0. */

@@ -3,10 +3,11 @@
  * remediation plans.  A bank sees every partner's assessments with state,
  * due date, progress per 区分 and counts of 未対応 answers and overdue plans;
  * a partner sees each bank's requests and what is due next; an operator a
- * summary of the installation.  The counts come from store_dashboard (a
- * fixed number of grouped queries whatever the number of partners); the
- * charts are server-side SVG (chart.h).  The table is paged (?page=N) so a
- * bank with a thousand partners gets a page of a reasonable size.
+ * summary of the installation.  The counts come from store_dashboard:
+ * totals in a fixed number of grouped queries whatever the number of
+ * partners, and rows (with their counts) only for the page shown (?page=N,
+ * ?state=…), so a bank with a thousand partners costs about what a page
+ * costs.  The charts are server-side SVG (chart.h).
  */
 #include "web/pages/pages.h"
 
@@ -67,52 +68,6 @@ static void legend(const web_ctx_t *c, html_t *h)
     html_close(h, "ul");
 }
 
-/* Categories summed over every assessment, in first-item order. */
-typedef struct agg_cat {
-    const char *name;
-    int first_no;
-    int part, whole;
-} agg_cat_t;
-
-static int cmp_agg(const void *x, const void *y)
-{
-    const agg_cat_t *a = x, *b = y;
-    return a->first_no - b->first_no;
-}
-
-static agg_cat_t *aggregate(const assessment_summary_t *v, size_t n, int side, size_t *nout)
-{
-    agg_cat_t *out = NULL;
-    size_t k = 0, cap = 0;
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < v[i].ncats; j++) {
-            const summary_cat_t *sc = &v[i].cats[j];
-            size_t m = 0;
-            while (m < k && strcmp(out[m].name, sc->category) != 0)
-                m++;
-            if (m == k) {
-                out = xgrow(out, &cap, k + 1, sizeof *out);
-                out[k].name = sc->category;
-                out[k].first_no = sc->first_no;
-                out[k].part = out[k].whole = 0;
-                k++;
-            }
-            if (side < 0) {
-                out[m].part += sc->answered[0] + sc->answered[1];
-                out[m].whole += sc->slots[0] + sc->slots[1];
-            } else {
-                out[m].part += sc->answered[side];
-                out[m].whole += sc->slots[side];
-            }
-            if (sc->first_no < out[m].first_no)
-                out[m].first_no = sc->first_no;
-        }
-    if (k > 1)
-        qsort(out, k, sizeof *out, cmp_agg);
-    *nout = k;
-    return out;
-}
-
 static void stat(html_t *h, const char *label, int value, const char *cls)
 {
     char b[24];
@@ -131,7 +86,8 @@ static void row(web_ctx_t *c, html_t *h, const assessment_summary_t *s, int side
                 const char *today)
 {
     const assessment_t *x = &s->a;
-    char *url = asm_url(x->id, NULL);
+    char url[48];
+    snprintf(url, sizeof url, "/assessments/%" PRId64, x->id);
     bool overdue = x->due && strcmp(x->due, today) < 0 && x->state != WF_ACCEPTED;
     html_open(h, "tr", "class", overdue ? "overdue" : "", "data-state", wf_state_code(x->state),
               NULL);
@@ -196,35 +152,11 @@ static void row(web_ctx_t *c, html_t *h, const assessment_summary_t *s, int side
     }
     html_close(h, "td");
     html_close(h, "tr");
-    free(url);
 }
 
 /* Operators: one line per bank (assessments, accepted, overdue). */
-static void bank_summary(web_ctx_t *c, html_t *h, const assessment_summary_t *v, size_t n,
-                         const char *today)
+static void bank_summary(web_ctx_t *c, html_t *h, const dashboard_t *d)
 {
-    typedef struct {
-        const char *name;
-        int total, accepted, overdue, partners_todo;
-    } bank_row_t;
-    bank_row_t *b = NULL;
-    size_t nb = 0, cap = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t k = 0;
-        while (k < nb && strcmp(b[k].name, v[i].a.bank_name) != 0)
-            k++;
-        if (k == nb) {
-            b = xgrow(b, &cap, nb + 1, sizeof *b);
-            memset(&b[nb], 0, sizeof b[nb]);
-            b[nb++].name = v[i].a.bank_name;
-        }
-        b[k].total++;
-        if (v[i].a.state == WF_ACCEPTED)
-            b[k].accepted++;
-        else if (v[i].a.due && strcmp(v[i].a.due, today) < 0)
-            b[k].overdue++;
-        b[k].partners_todo += v[i].status[SIDE_PARTNER][STATUS_TODO];
-    }
     html_el(h, "h2", web_tr(c, "銀行ごと", "Per bank"));
     html_open(h, "table", "class", "banks", NULL);
     html_open(h, "thead", NULL);
@@ -237,23 +169,165 @@ static void bank_summary(web_ctx_t *c, html_t *h, const assessment_summary_t *v,
     html_close(h, "tr");
     html_close(h, "thead");
     html_open(h, "tbody", NULL);
-    for (size_t k = 0; k < nb; k++) {
-        char t[24], a[24], o[24], d[24];
-        snprintf(t, sizeof t, "%d", b[k].total);
-        snprintf(a, sizeof a, "%d", b[k].accepted);
-        snprintf(o, sizeof o, "%d", b[k].overdue);
-        snprintf(d, sizeof d, "%d", b[k].partners_todo);
+    for (size_t k = 0; k < d->nbanks; k++) {
+        const dashboard_bank_t *b = &d->banks[k];
+        char t[24], a[24], o[24], td[24];
+        snprintf(t, sizeof t, "%d", b->total);
+        snprintf(a, sizeof a, "%d", b->accepted);
+        snprintf(o, sizeof o, "%d", b->overdue);
+        snprintf(td, sizeof td, "%d", b->partners_todo);
         html_open(h, "tr", NULL);
-        html_el(h, "td", b[k].name);
+        html_el(h, "td", b->name);
         html_el(h, "td", t);
         html_el(h, "td", a);
         html_el(h, "td", o);
-        html_el(h, "td", d);
+        html_el(h, "td", td);
         html_close(h, "tr");
     }
     html_close(h, "tbody");
     html_close(h, "table");
-    free(b);
+}
+
+static void stats(web_ctx_t *c, html_t *h, const dashboard_t *d, int side)
+{
+    html_open(h, "section", "class", "stats", NULL);
+    stat(h, web_tr(c, "チェックリスト", "Checklists"), d->total, NULL);
+    for (int s = WF_DRAFT; s <= WF_ACCEPTED; s++)
+        stat(h, asm_state_label(c, (wf_state_t)s), d->by_state[s], NULL);
+    stat(h, web_tr(c, "期限超過", "Overdue"), d->overdue, d->overdue ? "stat bad" : NULL);
+    stat(h, web_tr(c, "未対応の回答", "Answers not yet implemented"),
+         d->status[side][STATUS_TODO], NULL);
+    stat(h, web_tr(c, "未完了の対応計画", "Open plans"), d->plans_open, NULL);
+    stat(h, web_tr(c, "期限超過の対応計画", "Overdue plans"), d->plans_overdue,
+         d->plans_overdue ? "stat bad" : NULL);
+    html_close(h, "section");
+}
+
+/* What is due: the checklists the partner holds the pen on, by due date. */
+static void due_list(web_ctx_t *c, html_t *h, const dashboard_t *d, const char *today)
+{
+    html_el(h, "h2", web_tr(c, "回答が必要なもの", "Waiting for your answers"));
+    html_open(h, "ul", "class", "due-list", NULL);
+    for (size_t i = 0; i < d->npending; i++) {
+        const assessment_t *x = &d->pending[i].a;
+        char url[48];
+        snprintf(url, sizeof url, "/assessments/%" PRId64, x->id);
+        bool late = x->due && strcmp(x->due, today) < 0;
+        html_open(h, "li", "class", late ? "overdue" : "", NULL);
+        html_link(h, url, x->bank_name);
+        html_txt(h, " ");
+        html_txt(h, x->round);
+        html_txt(h, " — ");
+        html_txt(h, asm_state_label(c, x->state));
+        html_txt(h, web_tr(c, "、期限 ", ", due "));
+        html_txt(h, x->due ? x->due : "—");
+        html_txtf(h, web_tr(c, "、未回答 %d", ", %d unanswered"),
+                  d->pending[i].status[SIDE_PARTNER][STATUS_UNSET]);
+        html_close(h, "li");
+    }
+    if (d->npending == 0)
+        html_el(h, "li", web_tr(c, "今はありません", "Nothing right now"));
+    html_close(h, "ul");
+}
+
+/* The answers over every checklist: one bar by status, one per 区分. */
+static void answers_overview(web_ctx_t *c, html_t *h, const dashboard_t *d, int side)
+{
+    html_el(h, "h2", web_tr(c, "回答の状況", "Answers"));
+    chart_seg_t segs[5];
+    status_segments(c, d->status[side], segs);
+    chart_stacked_bar(h, segs, 5, 600, 20,
+                      web_tr(c, "API接続先の回答 (全体)", "Partner answers (all checklists)"));
+    legend(c, h);
+    if (!d->ncats)
+        return;
+    html_el(h, "h2", web_tr(c, "区分ごとの進捗", "Progress per category"));
+    chart_bar_t *bars = xcalloc(d->ncats, sizeof *bars);
+    for (size_t i = 0; i < d->ncats; i++) {
+        bars[i].label = d->cats[i].category;
+        bars[i].part = d->cats[i].answered[side];
+        bars[i].whole = d->cats[i].slots[side];
+    }
+    chart_progress_bars(h, bars, d->ncats,
+                        web_tr(c, "区分ごとの回答済み / 回答対象", "Answered / applicable per category"));
+    free(bars);
+}
+
+/* ?state= narrows the table (a form that works without JavaScript). */
+static void state_filter(web_ctx_t *c, html_t *h, wf_state_t only)
+{
+    html_open(h, "form", "method", "get", "action", "/", "class", "filters", NULL);
+    html_open(h, "label", "for", "d-state", NULL);
+    html_txt(h, web_tr(c, "状態", "State"));
+    html_close(h, "label");
+    html_open(h, "select", "name", "state", "id", "d-state", "data-autosubmit", NULL, NULL);
+    if (only)
+        html_open(h, "option", "value", "", NULL);
+    else
+        html_open(h, "option", "value", "", "selected", NULL, NULL);
+    html_txt(h, web_tr(c, "すべて", "All"));
+    html_close(h, "option");
+    for (int st = WF_DRAFT; st <= WF_ACCEPTED; st++) {
+        if (only == (wf_state_t)st)
+            html_open(h, "option", "value", wf_state_code((wf_state_t)st), "selected", NULL, NULL);
+        else
+            html_open(h, "option", "value", wf_state_code((wf_state_t)st), NULL);
+        html_txt(h, asm_state_label(c, (wf_state_t)st));
+        html_close(h, "option");
+    }
+    html_close(h, "select");
+    html_open(h, "button", "type", "submit", "class", "secondary", NULL);
+    html_txt(h, web_tr(c, "絞り込む", "Filter"));
+    html_close(h, "button");
+    html_close(h, "form");
+}
+
+static void table(web_ctx_t *c, html_t *h, const dashboard_t *d, int side, const char *today)
+{
+    html_open(h, "table", "class", "dashboard", NULL);
+    html_open(h, "thead", NULL);
+    html_open(h, "tr", NULL);
+    if (c->actor.org_kind != ORG_PARTNER || c->actor.operator_)
+        html_el(h, "th", web_tr(c, "API接続先", "Partner"));
+    if (c->actor.org_kind != ORG_BANK || c->actor.operator_)
+        html_el(h, "th", web_tr(c, "銀行", "Bank"));
+    html_el(h, "th", web_tr(c, "回", "Round"));
+    html_el(h, "th", web_tr(c, "状態", "State"));
+    html_el(h, "th", web_tr(c, "期限", "Due"));
+    html_el(h, "th", web_tr(c, "進捗 (API接続先)", "Progress (partner)"));
+    html_el(h, "th", web_tr(c, "区分ごと", "Per category"));
+    html_el(h, "th", web_tr(c, "未対応", "Not yet"));
+    html_el(h, "th", web_tr(c, "対応計画", "Plans"));
+    html_close(h, "tr");
+    html_close(h, "thead");
+    html_open(h, "tbody", NULL);
+    for (size_t i = 0; i < d->nrows; i++)
+        row(c, h, &d->rows[i], side, today);
+    html_close(h, "tbody");
+    html_close(h, "table");
+}
+
+static void pager(web_ctx_t *c, html_t *h, const dashboard_t *d, wf_state_t only, long page,
+                  size_t first)
+{
+    if (d->matching <= DASH_PAGE_ROWS)
+        return;
+    size_t last = first + d->nrows;
+    html_open(h, "nav", "class", "pager", NULL);
+    html_txtf(h, web_tr(c, "%zu–%zu 件目 / %zu 件 ", "%zu–%zu of %zu "), first + 1, last,
+              d->matching);
+    char u[96];
+    const char *sq = only ? wf_state_code(only) : "";
+    if (page > 1) {
+        snprintf(u, sizeof u, "/?state=%s&page=%ld", sq, page - 1);
+        html_link(h, u, web_tr(c, "前へ", "Previous"));
+        html_txt(h, " ");
+    }
+    if (last < d->matching) {
+        snprintf(u, sizeof u, "/?state=%s&page=%ld", sq, page + 1);
+        html_link(h, u, web_tr(c, "次へ", "Next"));
+    }
+    html_close(h, "nav");
 }
 
 static int page_dashboard(const http_req_t *req, http_resp_t *resp, const route_params_t *p,
@@ -263,11 +337,6 @@ static int page_dashboard(const http_req_t *req, http_resp_t *resp, const route_
     web_ctx_t *c = ctxp;
     char today[16];
     today_iso(today);
-    assessment_summary_t *v = NULL;
-    size_t n = 0;
-    int rc = store_dashboard(c->st, &c->actor, today, &v, &n);
-    if (rc)
-        return web_status(rc);
     bool partner = !c->actor.operator_ && c->actor.org_kind == ORG_PARTNER;
     /* Both views follow the partner's answers: what the bank waits for,
      * what the partner has to do. */
@@ -279,183 +348,48 @@ static int page_dashboard(const http_req_t *req, http_resp_t *resp, const route_
         if (page < 1 || page > 1000000)
             page = 1;
     }
-
-    int by_state[6] = { 0 }, todo = 0, plans = 0, overdue_plans = 0, overdue = 0;
-    int status_total[5] = { 0 };
-    for (size_t i = 0; i < n; i++) {
-        if (v[i].a.state >= WF_DRAFT && v[i].a.state <= WF_ACCEPTED)
-            by_state[v[i].a.state]++;
-        todo += v[i].status[side][STATUS_TODO];
-        plans += v[i].plans_open;
-        overdue_plans += v[i].plans_overdue;
-        if (v[i].a.due && strcmp(v[i].a.due, today) < 0 && v[i].a.state != WF_ACCEPTED)
-            overdue++;
-        for (int k = 0; k < 5; k++)
-            status_total[k] += v[i].status[side][k];
-    }
-
-    html_t h;
-    html_init(&h, &resp->body);
-    web_page_begin(c, &h, web_tr(c, "ダッシュボード", "Dashboard"));
-    html_open(&h, "section", "class", "stats", NULL);
-    stat(&h, web_tr(c, "チェックリスト", "Checklists"), (int)n, NULL);
-    for (int s = WF_DRAFT; s <= WF_ACCEPTED; s++)
-        stat(&h, asm_state_label(c, (wf_state_t)s), by_state[s], NULL);
-    stat(&h, web_tr(c, "期限超過", "Overdue"), overdue, overdue ? "stat bad" : NULL);
-    stat(&h, web_tr(c, "未対応の回答", "Answers not yet implemented"), todo, NULL);
-    stat(&h, web_tr(c, "未完了の対応計画", "Open plans"), plans, NULL);
-    stat(&h, web_tr(c, "期限超過の対応計画", "Overdue plans"), overdue_plans,
-         overdue_plans ? "stat bad" : NULL);
-    html_close(&h, "section");
-
-    if (n == 0) {
-        html_el(&h, "p", web_tr(c, "表示できるチェックリストはまだありません。",
-                                "There are no checklists to show yet."));
-        web_page_end(c, &h);
-        assessment_summary_list_free(v, n);
-        return html_failed(&h) ? 500 : 0;
-    }
-
-    if (partner) {
-        /* What is due: the checklists the partner holds the pen on, by due date. */
-        html_el(&h, "h2", web_tr(c, "回答が必要なもの", "Waiting for your answers"));
-        size_t k = 0;
-        html_open(&h, "ul", "class", "due-list", NULL);
-        for (int pass = 0; pass < 2; pass++)
-            for (size_t i = 0; i < n; i++) {
-                const assessment_t *x = &v[i].a;
-                if (x->state != WF_DRAFT && x->state != WF_RETURNED)
-                    continue;
-                if ((pass == 0) != (x->due != NULL))
-                    continue;
-                k++;
-                char *url = asm_url(x->id, NULL);
-                bool late = x->due && strcmp(x->due, today) < 0;
-                html_open(&h, "li", "class", late ? "overdue" : "", NULL);
-                html_link(&h, url, x->bank_name);
-                html_txt(&h, " ");
-                html_txt(&h, x->round);
-                html_txt(&h, " — ");
-                html_txt(&h, asm_state_label(c, x->state));
-                html_txt(&h, web_tr(c, "、期限 ", ", due "));
-                html_txt(&h, x->due ? x->due : "—");
-                html_txtf(&h, web_tr(c, "、未回答 %d", ", %d unanswered"),
-                          v[i].status[SIDE_PARTNER][STATUS_UNSET]);
-                html_close(&h, "li");
-                free(url);
-            }
-        if (k == 0)
-            html_el(&h, "li", web_tr(c, "今はありません", "Nothing right now"));
-        html_close(&h, "ul");
-    }
-
-    html_el(&h, "h2", web_tr(c, "回答の状況", "Answers"));
-    chart_seg_t segs[5];
-    status_segments(c, status_total, segs);
-    chart_stacked_bar(&h, segs, 5, 600, 20,
-                      web_tr(c, "API接続先の回答 (全体)", "Partner answers (all checklists)"));
-    legend(c, &h);
-
-    size_t nagg = 0;
-    agg_cat_t *agg = aggregate(v, n, side, &nagg);
-    if (nagg) {
-        html_el(&h, "h2", web_tr(c, "区分ごとの進捗", "Progress per category"));
-        chart_bar_t *bars = xcalloc(nagg, sizeof *bars);
-        for (size_t i = 0; i < nagg; i++) {
-            bars[i].label = agg[i].name;
-            bars[i].part = agg[i].part;
-            bars[i].whole = agg[i].whole;
-        }
-        chart_progress_bars(&h, bars, nagg,
-                            web_tr(c, "区分ごとの回答済み / 回答対象", "Answered / applicable per category"));
-        free(bars);
-    }
-    free(agg);
-
-    if (c->actor.operator_)
-        bank_summary(c, &h, v, n, today);
-
-    html_el(&h, "h2", partner ? web_tr(c, "銀行からの依頼", "Requests from banks")
-                              : web_tr(c, "API接続先のチェックリスト", "Partners' checklists"));
-    /* ?state= narrows the table (a form that works without JavaScript). */
     wf_state_t only = 0;
     const char *sp = http_param(req, "state");
     if (sp && *sp && wf_state_parse(sp, &only) != 0)
         only = 0;
-    html_open(&h, "form", "method", "get", "action", "/", "class", "filters", NULL);
-    html_open(&h, "label", "for", "d-state", NULL);
-    html_txt(&h, web_tr(c, "状態", "State"));
-    html_close(&h, "label");
-    html_open(&h, "select", "name", "state", "id", "d-state", "data-autosubmit", NULL, NULL);
-    if (only)
-        html_open(&h, "option", "value", "", NULL);
-    else
-        html_open(&h, "option", "value", "", "selected", NULL, NULL);
-    html_txt(&h, web_tr(c, "すべて", "All"));
-    html_close(&h, "option");
-    for (int st = WF_DRAFT; st <= WF_ACCEPTED; st++) {
-        if (only == (wf_state_t)st)
-            html_open(&h, "option", "value", wf_state_code((wf_state_t)st), "selected", NULL, NULL);
-        else
-            html_open(&h, "option", "value", wf_state_code((wf_state_t)st), NULL);
-        html_txt(&h, asm_state_label(c, (wf_state_t)st));
-        html_close(&h, "option");
+    dashboard_opt_t o = { .today = today, .only = only,
+                          .offset = (size_t)(page - 1) * DASH_PAGE_ROWS,
+                          .limit = DASH_PAGE_ROWS, .pending = partner,
+                          .per_bank = c->actor.operator_ };
+    dashboard_t d;
+    int rc = store_dashboard(c->st, &c->actor, &o, &d);
+    if (!rc && d.nrows == 0 && page > 1 && d.matching > 0) {
+        /* A page past the end shows the first one. */
+        dashboard_free(&d);
+        page = 1;
+        o.offset = 0;
+        rc = store_dashboard(c->st, &c->actor, &o, &d);
     }
-    html_close(&h, "select");
-    html_open(&h, "button", "type", "submit", "class", "secondary", NULL);
-    html_txt(&h, web_tr(c, "絞り込む", "Filter"));
-    html_close(&h, "button");
-    html_close(&h, "form");
-    size_t *sel = xcalloc(n ? n : 1, sizeof *sel), nsel = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!only || v[i].a.state == only)
-            sel[nsel++] = i;
-    size_t first = (size_t)(page - 1) * DASH_PAGE_ROWS;
-    if (first >= nsel)
-        first = 0, page = 1;
-    size_t last = first + DASH_PAGE_ROWS < nsel ? first + DASH_PAGE_ROWS : nsel;
-    html_open(&h, "table", "class", "dashboard", NULL);
-    html_open(&h, "thead", NULL);
-    html_open(&h, "tr", NULL);
-    if (c->actor.org_kind != ORG_PARTNER || c->actor.operator_)
-        html_el(&h, "th", web_tr(c, "API接続先", "Partner"));
-    if (c->actor.org_kind != ORG_BANK || c->actor.operator_)
-        html_el(&h, "th", web_tr(c, "銀行", "Bank"));
-    html_el(&h, "th", web_tr(c, "回", "Round"));
-    html_el(&h, "th", web_tr(c, "状態", "State"));
-    html_el(&h, "th", web_tr(c, "期限", "Due"));
-    html_el(&h, "th", web_tr(c, "進捗 (API接続先)", "Progress (partner)"));
-    html_el(&h, "th", web_tr(c, "区分ごと", "Per category"));
-    html_el(&h, "th", web_tr(c, "未対応", "Not yet"));
-    html_el(&h, "th", web_tr(c, "対応計画", "Plans"));
-    html_close(&h, "tr");
-    html_close(&h, "thead");
-    html_open(&h, "tbody", NULL);
-    for (size_t i = first; i < last; i++)
-        row(c, &h, &v[sel[i]], side, today);
-    html_close(&h, "tbody");
-    html_close(&h, "table");
-    if (nsel > DASH_PAGE_ROWS) {
-        html_open(&h, "nav", "class", "pager", NULL);
-        html_txtf(&h, web_tr(c, "%zu–%zu 件目 / %zu 件 ", "%zu–%zu of %zu "), first + 1, last,
-                  nsel);
-        char u[96];
-        const char *sq = only ? wf_state_code(only) : "";
-        if (page > 1) {
-            snprintf(u, sizeof u, "/?state=%s&page=%ld", sq, page - 1);
-            html_link(&h, u, web_tr(c, "前へ", "Previous"));
-            html_txt(&h, " ");
-        }
-        if (last < nsel) {
-            snprintf(u, sizeof u, "/?state=%s&page=%ld", sq, page + 1);
-            html_link(&h, u, web_tr(c, "次へ", "Next"));
-        }
-        html_close(&h, "nav");
+    if (rc)
+        return web_status(rc);
+
+    html_t h;
+    html_init(&h, &resp->body);
+    web_page_begin(c, &h, web_tr(c, "ダッシュボード", "Dashboard"));
+    stats(c, &h, &d, side);
+    if (d.total == 0) {
+        html_el(&h, "p", web_tr(c, "表示できるチェックリストはまだありません。",
+                                "There are no checklists to show yet."));
+    } else {
+        if (partner)
+            due_list(c, &h, &d, today);
+        answers_overview(c, &h, &d, side);
+        if (c->actor.operator_)
+            bank_summary(c, &h, &d);
+        html_el(&h, "h2", partner ? web_tr(c, "銀行からの依頼", "Requests from banks")
+                                  : web_tr(c, "API接続先のチェックリスト", "Partners' checklists"));
+        state_filter(c, &h, only);
+        table(c, &h, &d, side, today);
+        pager(c, &h, &d, only, page, o.offset);
+        legend(c, &h);
     }
-    free(sel);
-    legend(c, &h);
     web_page_end(c, &h);
-    assessment_summary_list_free(v, n);
+    dashboard_free(&d);
     return html_failed(&h) ? 500 : 0;
 }
 
