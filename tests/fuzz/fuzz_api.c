@@ -308,7 +308,7 @@ static void add_query(buf_t *b, const uint8_t *q, size_t n)
     for (size_t i = 0; i < n; i++) {
         uint8_t c = q[i];
         if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-            strchr("-._~&=%+", c)) {
+            (c && strchr("-._~&=%+", c))) {
             buf_addc(b, (char)c);
         } else {
             buf_addc(b, '%');
@@ -488,6 +488,13 @@ static void check_api_body(int st, const char *p, size_t len)
     json_decref(v);
 }
 
+/* Statuses given before sign-in and the Origin check: the route does not
+ * match (a bad side), or the body cannot be read as its Content-Type says. */
+static bool refused_early(int status)
+{
+    return status == 400 || status == 404 || status == 413 || status == 415;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 4)
@@ -507,8 +514,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
           ri.r->method, ri.r->path, (int)(req.len < 4000 ? req.len : 4000), req.p,
           (int)(out.len < 4000 ? out.len : 4000), out.p);
     if (g.trace)
-        fprintf(stderr, "fuzz_api: %d %s %s (user %d, mode %d)\n%.*s\n", status, ri.r->method,
-                ri.r->path, ri.user, ri.mode, (int)(out.len < 600 ? out.len : 600), out.p);
+        fprintf(stderr, "fuzz_api: %d %s %s (user %d, mode %d)\n%.*s\n--\n%.*s\n", status,
+                ri.r->method,
+                ri.r->path, ri.user, ri.mode, (int)(req.len < 600 ? req.len : 600), req.p,
+                (int)(out.len < 600 ? out.len : 600), out.p);
     if (ri.api)
         check_api_body(status, out.p, out.len);
     bool changes = strcmp(ri.r->method, "GET") != 0;
@@ -517,10 +526,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                      strcmp(ri.r->path, "/lang") == 0 ||
                      strcmp(ri.r->path, "/api/v1/openapi.yaml") == 0;
     if (ri.cross_site && changes)
-        CHECK(status == 403 || status == 404, "cross-site %s %s gave %d", ri.r->method,
+        CHECK(status == 403 || refused_early(status), "cross-site %s %s gave %d", ri.r->method,
               ri.r->path, status);
     if (ri.mode == 3 && ri.api && !is_public)
-        CHECK(status == 401 || status == 404, "anonymous %s %s gave %d", ri.r->method,
+        CHECK(status == 401 || refused_early(status) || (ri.cross_site && changes && status == 403),
+              "anonymous %s %s gave %d", ri.r->method,
               ri.r->path, status);
     st = app_store();
     int64_t after = audit_head(st);
