@@ -36,13 +36,17 @@
 #include "web/server.h"
 #include "web/web.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -180,11 +184,43 @@ static void unlink_db(const char *path)
     }
 }
 
+static void remove_dir(const char *dir)
+{
+    char p[300];
+    snprintf(p, sizeof p, "%s/pristine.db", dir);
+    unlink_db(p);
+    snprintf(p, sizeof p, "%s/work.db", dir);
+    unlink_db(p);
+    rmdir(dir);
+}
+
 static void remove_files(void)
 {
-    unlink_db(g.pristine);
-    unlink_db(g.work);
-    rmdir(g.dir);
+    remove_dir(g.dir);
+}
+
+/* A run that crashed (libFuzzer leaves with _Exit) left its directory
+ * behind: remove those whose process is gone. */
+static void remove_stale(const char *tmp)
+{
+    DIR *d = opendir(tmp);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        char *end;
+        if (strncmp(e->d_name, "fuzz_api.", 9) != 0)
+            continue;
+        long pid = strtol(e->d_name + 9, &end, 10);
+        if (*end || pid <= 0 || pid > INT32_MAX)
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue; /* alive, or not ours */
+        char p[300];
+        snprintf(p, sizeof p, "%s/%s", tmp, e->d_name);
+        remove_dir(p);
+    }
+    closedir(d);
 }
 
 /* The pristine database: everything the requests refer to. */
@@ -279,9 +315,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     const char *tmp = getenv("TMPDIR");
     if (!tmp || !*tmp)
         tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-    snprintf(g.dir, sizeof g.dir, "%s/fuzz_api.XXXXXX", tmp);
-    if (!mkdtemp(g.dir))
-        die("mkdtemp", g.dir);
+    remove_stale(tmp);
+    snprintf(g.dir, sizeof g.dir, "%s/fuzz_api.%ld", tmp, (long)getpid());
+    if (mkdir(g.dir, 0700) != 0)
+        die("mkdir", g.dir);
     snprintf(g.pristine, sizeof g.pristine, "%s/pristine.db", g.dir);
     snprintf(g.work, sizeof g.work, "%s/work.db", g.dir);
     atexit(remove_files);
