@@ -107,7 +107,7 @@ test: deps
 fuzz-build:
 	@$(MAKE) --no-print-directory BUILD=build/fuzz FUZZ=1 build/fuzz/libapicheck.a $(FUZZ_BIN)
 
-build/fuzz/bin/%: tests/fuzz/%.c build/fuzz/libapicheck.a
+build/fuzz/bin/%: tests/fuzz/%.c tests/fuzz/fuzz_util.h build/fuzz/libapicheck.a
 	@mkdir -p $(@D)
 	@echo "  FUZZ    $@"
 	@clang-14 $(BASE_CFLAGS) $(PKG_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
