@@ -503,6 +503,12 @@ story() {
     get p_viewer "/assessments/$A1" >/dev/null
     item 5 >"$T/i5"
     contains "$T/i5" "コマンドラインから保存" "a save by another process shows at once"
+    get b_reviewer / >/dev/null
+    get b_reviewer / >/dev/null
+    lacks "$T/body" ">2031年度<" "the dashboard, twice, before a new round"
+    q b_editor assessment open -q --connection "$CONN" --round 2031年度 >/dev/null
+    get b_reviewer / >/dev/null
+    contains "$T/body" ">2031年度<" "a round opened by another process is on the dashboard at once"
     # The cached page is the page: a second server without a cache renders
     # the same bytes for the same session.
     "$BIN" serve --db "$DB" --listen 127.0.0.1:0 --page-cache 0 --quiet 2>"$T/server2.log" &
@@ -518,6 +524,11 @@ story() {
     cp "$T/body" "$T/cached.html"
     "${C[@]}" -b "$T/p_viewer.jar" -o "$T/uncached.html" "http://127.0.0.1:$port2/assessments/$A1"
     same "$T/cached.html" "$T/uncached.html" "a cached page equals the one rendered without a cache"
+    get b_reviewer / >/dev/null
+    get b_reviewer / >/dev/null
+    cp "$T/body" "$T/cached.html"
+    "${C[@]}" -b "$T/b_reviewer.jar" -o "$T/uncached.html" "http://127.0.0.1:$port2/"
+    same "$T/cached.html" "$T/uncached.html" "… and so does a cached dashboard"
 
     # ---- accept, and English ---------------------------------------------------------------------------------------
 

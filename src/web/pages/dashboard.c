@@ -356,8 +356,19 @@ static int page_dashboard(const http_req_t *req, http_resp_t *resp, const route_
                           .offset = (size_t)(page - 1) * DASH_PAGE_ROWS,
                           .limit = DASH_PAGE_ROWS, .pending = partner,
                           .per_bank = c->actor.operator_ };
+    /* One snapshot for the cache key and the page; the same dashboard for
+     * the same data, viewer and day may come from the page cache (the
+     * store filters by tenant, and the key holds the user). */
+    int rc = store_read_begin(c->st);
+    if (rc)
+        return web_status(rc);
+    char *cache_key = NULL;
+    if (web_cache_get(c, &cache_key)) {
+        store_read_end(c->st);
+        return 0;
+    }
     dashboard_t d;
-    int rc = store_dashboard(c->st, &c->actor, &o, &d);
+    rc = store_dashboard(c->st, &c->actor, &o, &d);
     if (!rc && d.nrows == 0 && page > 1 && d.matching > 0) {
         /* A page past the end shows the first one. */
         dashboard_free(&d);
@@ -365,8 +376,11 @@ static int page_dashboard(const http_req_t *req, http_resp_t *resp, const route_
         o.offset = 0;
         rc = store_dashboard(c->st, &c->actor, &o, &d);
     }
-    if (rc)
+    store_read_end(c->st);
+    if (rc) {
+        web_cache_put(c, cache_key, -1);
         return web_status(rc);
+    }
 
     html_t h;
     html_init(&h, &resp->body);
@@ -390,7 +404,9 @@ static int page_dashboard(const http_req_t *req, http_resp_t *resp, const route_
     }
     web_page_end(c, &h);
     dashboard_free(&d);
-    return html_failed(&h) ? 500 : 0;
+    int status = html_failed(&h) ? 500 : 0;
+    web_cache_put(c, cache_key, status);
+    return status;
 }
 
 /* ---- GET /plans -------------------------------------------------------- */
