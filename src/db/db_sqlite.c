@@ -128,6 +128,13 @@ db_t *db_sqlite_open(const char *path, const db_open_opt_t *opt, char **err)
                        NULL, 0);
     if (rc == SQLITE_OK)
         rc = sq_pragma(h, "PRAGMA foreign_keys=ON", NULL, 0);
+    /* Statement journals (a trigger's statements, ON CONFLICT … DO UPDATE)
+     * and sorts in memory, not in temporary files: with the answer_counts
+     * triggers a save wrote a temporary file and ran at 1,550 commits/s
+     * instead of 2,300 (1,000 single-statement saves, synchronous=FULL).
+     * Every query that sorts many rows has a LIMIT. */
+    if (rc == SQLITE_OK)
+        rc = sq_pragma(h, "PRAGMA temp_store=MEMORY", NULL, 0);
     if (rc != SQLITE_OK) {
         const char *why = sqlite3_errcode(h) != SQLITE_OK ? sqlite3_errmsg(h) : "journal_mode WAL refused";
         *err = xasprintf("データベース %s を使えません: %s / cannot use database %s: %s", path, why,

@@ -207,6 +207,7 @@ static void test_open_settings(void **state)
     } else {
         assert_int_equal(q_int(f->db, "PRAGMA foreign_keys", NULL, NULL), 1);
         assert_int_equal(q_int(f->db, "PRAGMA synchronous", NULL, NULL), 2); /* FULL */
+        assert_int_equal(q_int(f->db, "PRAGMA temp_store", NULL, NULL), 2); /* MEMORY */
         db_stmt_t *st = db_prepare(f->db, "PRAGMA journal_mode");
         assert_int_equal(db_step(st), DB_ROW);
         assert_string_equal(db_col_text(st, 0), "wal");
