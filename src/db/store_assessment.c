@@ -659,7 +659,7 @@ int store_selection_create(store_t *st, const actor_t *a, int64_t bank_id,
     " FROM assessments a JOIN connections c ON c.id = a.connection_id"                    \
     " JOIN organizations b ON b.id = c.bank_id JOIN organizations p ON p.id = c.partner_id"
 
-static void asm_from_row(db_stmt_t *s, assessment_t *x)
+void st_assessment_from_row(db_stmt_t *s, assessment_t *x)
 {
     memset(x, 0, sizeof *x);
     x->id = db_col_int64(s, 0);
@@ -721,7 +721,7 @@ int store_assessment_get(store_t *st, const actor_t *a, int64_t id, assessment_t
         db_finalize(s);
         return asm_not_found(st, id);
     }
-    asm_from_row(s, out);
+    st_assessment_from_row(s, out);
     db_finalize(s);
     if (!asm_visible(a, out)) {
         assessment_clear(out);
@@ -745,7 +745,7 @@ int store_assessment_list(store_t *st, const actor_t *a, assessment_t **out, siz
     assessment_t *v = NULL;
     for (; src == DB_ROW; src = db_step(s)) {
         v = xgrow(v, &cap, k + 1, sizeof *v);
-        asm_from_row(s, &v[k]);
+        st_assessment_from_row(s, &v[k]);
         if (asm_visible(a, &v[k]))
             k++;
         else

@@ -71,6 +71,11 @@ void st_json_str(buf_t *b, const char *s);
 #define USER_COLS "u.id, u.org_id, o.kind, u.role, u.is_operator"
 void st_actor_from_row(db_stmt_t *s, actor_t *a);
 
+/* An assessment from a row of the fifteen columns of ASM_COLS
+ * (store_assessment.c): id, connection, bank, partner, their names, scope,
+ * catalog, selection, round, due date, state, version, previous, updated. */
+void st_assessment_from_row(db_stmt_t *s, assessment_t *x);
+
 /* The enabled user with this id as an actor (ST_NOT_FOUND otherwise). */
 int store_actor_by_id(store_t *st, int64_t user_id, actor_t *out);
 

@@ -471,27 +471,6 @@ typedef struct rowset {
     size_t *shape;              /* per v[i] */
 } rowset_t;
 
-static void row_from_stmt(db_stmt_t *s, assessment_t *x)
-{
-    memset(x, 0, sizeof *x);
-    x->id = db_col_int64(s, 0);
-    x->connection_id = db_col_int64(s, 1);
-    x->bank_id = db_col_int64(s, 2);
-    x->partner_id = db_col_int64(s, 3);
-    x->bank_name = st_col_dup(s, 4);
-    x->partner_name = st_col_dup(s, 5);
-    x->scope = st_col_dup(s, 6);
-    x->catalog_id = st_col_dup(s, 7);
-    x->selection_id = db_col_int64(s, 8);
-    x->round = st_col_dup(s, 9);
-    x->due = st_col_dup(s, 10);
-    if (wf_state_parse(db_col_text(s, 11), &x->state) != 0)
-        x->state = WF_DRAFT;
-    x->version = db_col_int64(s, 12);
-    x->previous_id = db_col_int64(s, 13);
-    x->updated_at = st_col_dup(s, 14);
-}
-
 static void summaries_free(assessment_summary_t *v, size_t n)
 {
     for (size_t i = 0; v && i < n; i++) {
@@ -573,7 +552,7 @@ static int rows_load(dctx_t *d, const int64_t *ids, size_t n, rowset_t *rs)
             if (!hit || got[hit->pos])
                 continue;
             assessment_t *x = &v[hit->pos].a;
-            row_from_stmt(s, x);
+            st_assessment_from_row(s, x);
             wf_target_t t = { x->bank_id, x->partner_id, x->state };
             if (workflow_check(d->a, ACT_READ, &t, SIDE_PARTNER, 0) == WF_OK)
                 got[hit->pos] = true;

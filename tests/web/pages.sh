@@ -57,6 +57,17 @@ post() {
     "${C[@]}" -b "$T/$user.jar" -D "$T/head" -o "$T/body" -w '%{http_code}' \
         --data-urlencode "csrf=$(csrf "$user")" "${args[@]}" "$U$path"
 }
+# listening_port LOG: the port a server started in the background prints
+# to LOG (waits up to 10 s; empty when it never did).
+listening_port() {
+    local p= _
+    for _ in $(seq 1 100); do
+        p=$(grep -o '://127\.0\.0\.1:[0-9]*' "$1" | head -1 | sed 's/.*://')
+        [ -n "$p" ] && break
+        sleep 0.1
+    done
+    echo "$p"
+}
 # status_is WANT DESC GOT
 status_is() {
     if [ "$3" = "$1" ]; then ok "$2"; else notok "$2 (got $3, wanted $1)"; fi
@@ -109,12 +120,7 @@ story() {
     mkdir -p "$T/tmp"
     TMPDIR="$T/tmp" "$BIN" serve --db "$DB" --listen 127.0.0.1:0 2>"$T/server.log" &
     pids+=($!)
-    port=
-    for _ in $(seq 1 100); do
-        port=$(grep -o '://127\.0\.0\.1:[0-9]*' "$T/server.log" | head -1 | sed 's/.*://')
-        [ -n "$port" ] && break
-        sleep 0.1
-    done
+    port=$(listening_port "$T/server.log")
     if [ -z "$port" ]; then
         notok "$ENGINE: server did not start"
         sed 's/^/#   /' "$T/server.log"
@@ -513,12 +519,7 @@ story() {
     # the same bytes for the same session.
     "$BIN" serve --db "$DB" --listen 127.0.0.1:0 --page-cache 0 --quiet 2>"$T/server2.log" &
     pids+=($!)
-    port2=
-    for _ in $(seq 1 100); do
-        port2=$(grep -o '://127\.0\.0\.1:[0-9]*' "$T/server2.log" | head -1 | sed 's/.*://')
-        [ -n "$port2" ] && break
-        sleep 0.1
-    done
+    port2=$(listening_port "$T/server2.log")
     get p_viewer "/assessments/$A1" >/dev/null
     get p_viewer "/assessments/$A1" >/dev/null
     cp "$T/body" "$T/cached.html"
