@@ -15,11 +15,8 @@
 #include "db/store.h"
 #include "formats/builtin.h"
 
-static void die(const char *what, const char *why)
-{
-    fprintf(stderr, "gen: %s: %s\n", what, why ? why : "?");
-    exit(1);
-}
+#define BENCH_NAME "gen"
+#include "bench.h"
 
 static void answer_all(store_t *st, const actor_t *a, int64_t id, const catalog_t *cat,
                        side_t side)
@@ -39,20 +36,6 @@ static void answer_all(store_t *st, const actor_t *a, int64_t id, const catalog_
         if (store_answer_save(st, a, id, &ans, 0, NULL))
             die("store_answer_save", store_errmsg(st));
     }
-}
-
-/* A positive count from the command line (strtol, checked), or def. */
-static int arg_count(int argc, char **argv, int i, int def)
-{
-    if (argc <= i)
-        return def;
-    char *end;
-    long v = strtol(argv[i], &end, 10);
-    if (*argv[i] == '\0' || *end || v < 1 || v > 10000000) {
-        fprintf(stderr, "not a count: %s\n", argv[i]);
-        exit(2);
-    }
-    return (int)v;
 }
 
 int main(int argc, char **argv)

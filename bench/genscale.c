@@ -34,23 +34,8 @@
 #include "db/store.h"
 #include "formats/builtin.h"
 
-static void die(const char *what, const char *why)
-{
-    fprintf(stderr, "genscale: %s: %s\n", what, why ? why : "?");
-    exit(1);
-}
-
-/* A positive count from the command line (strtol, checked). */
-static int arg_count(const char *s, int max)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*s == '\0' || *end || v < 1 || v > max) {
-        fprintf(stderr, "genscale: not a count (1 … %d): %s\n", max, s);
-        exit(2);
-    }
-    return (int)v;
-}
+#define BENCH_NAME "genscale"
+#include "bench.h"
 
 typedef struct gen {
     store_t *st;
@@ -301,20 +286,13 @@ static int64_t first_assessment(gen_t *g, int64_t bank_id)
     return id;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int main(int argc, char **argv)
 {
     if (argc != 5) {
         fprintf(stderr, "usage: genscale DB_URL PASSWORD BANKS PARTNERS\n");
         return 2;
     }
-    int nb = arg_count(argv[3], 1000), np = arg_count(argv[4], 100000);
+    int nb = count_of(argv[3], 1000), np = count_of(argv[4], 100000);
     double t0 = now_s();
     char *err = NULL;
     store_open_opt_t o = { .create = true, .sync_normal = true };

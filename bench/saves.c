@@ -30,30 +30,8 @@
 #include "db/store.h"
 #include "formats/builtin.h"
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what, const char *why)
-{
-    fprintf(stderr, "saves: %s: %s\n", what, why ? why : "?");
-    exit(1);
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_d);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
+#define BENCH_NAME "saves"
+#include "bench.h"
 
 /* The text each save writes: about the size of a real 現在の対応状況. */
 static void fill_text(char *buf, size_t len, long k)
@@ -189,20 +167,6 @@ static void bare_block(bare_t *b, int n)
             sqlite3_reset(b->ins);
         }
     }
-}
-
-/* A positive count from the command line (strtol, checked), or def. */
-static int arg_count(int argc, char **argv, int i, int def)
-{
-    if (argc <= i)
-        return def;
-    char *end;
-    long v = strtol(argv[i], &end, 10);
-    if (*argv[i] == '\0' || *end || v < 1 || v > 10000000) {
-        fprintf(stderr, "not a count: %s\n", argv[i]);
-        exit(2);
-    }
-    return (int)v;
 }
 
 int main(int argc, char **argv)

@@ -39,39 +39,8 @@
 #include "util/diag.h"
 #include "util/file.h"
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* CPU time of this process (user + system): what other processes' load
- * changes least. */
-static double cpu_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what, const char *why)
-{
-    fprintf(stderr, "xlsx: %s: %s\n", what, why ? why : "?");
-    exit(1);
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_d);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
+#define BENCH_NAME "xlsx"
+#include "bench.h"
 
 /* Answers for every item of a side, the way a partner fills them in. */
 static void fill_side(answerset_t *s, const catalog_t *cat, side_t side)
@@ -153,20 +122,6 @@ static size_t unzip_all(const char *data, size_t len)
     }
     zip_discard(z);
     return total;
-}
-
-/* A positive count from the command line (strtol, checked), or def. */
-static int arg_count(int argc, char **argv, int i, int def)
-{
-    if (argc <= i)
-        return def;
-    char *end;
-    long v = strtol(argv[i], &end, 10);
-    if (*argv[i] == '\0' || *end || v < 1 || v > 10000000) {
-        fprintf(stderr, "not a count: %s\n", argv[i]);
-        exit(2);
-    }
-    return (int)v;
 }
 
 int main(int argc, char **argv)

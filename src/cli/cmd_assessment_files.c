@@ -119,22 +119,6 @@ int cli_assessment_export_check(const assessment_opts_t *o)
     return -1;
 }
 
-/* Keep only one side's answers. */
-static void keep_side(answerset_t *set, side_t side)
-{
-    for (size_t i = 0; i < set->n; i++)
-        if (set->v[i].side != side) {
-            answer_t *x = &set->v[i];
-            x->status = STATUS_UNSET;
-            answer_set_text(&x->current, NULL);
-            answer_set_text(&x->gap, NULL);
-            answer_set_text(&x->plan, NULL);
-            answer_set_text(&x->due, NULL);
-            answer_set_text(&x->note, NULL);
-        }
-    answerset_compact(set);
-}
-
 int cli_assessment_export(store_t *st, const actor_t *a, int64_t id, const assessment_opts_t *o)
 {
     cli_format_t fmt = cli_format_of(o->output, o->format);
@@ -150,7 +134,7 @@ int cli_assessment_export(store_t *st, const actor_t *a, int64_t id, const asses
         return cli_store_fail(st, rc);
     }
     if (o->side_given >= 0)
-        keep_side(set, o->side);
+        answerset_keep_side(set, o->side);
     int ret = EXIT_FAIL, w;
     if (fmt == FMT_XLSX && o->side_given < 0) {
         /* Both sheets, even when one side has not answered yet. */

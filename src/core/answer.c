@@ -117,6 +117,21 @@ void answer_set_text(char **field, const char *v)
     *field = p;
 }
 
+void answerset_keep_side(answerset_t *s, side_t side)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].side != side) {
+            answer_t *x = &s->v[i];
+            x->status = STATUS_UNSET;
+            answer_set_text(&x->current, NULL);
+            answer_set_text(&x->gap, NULL);
+            answer_set_text(&x->plan, NULL);
+            answer_set_text(&x->due, NULL);
+            answer_set_text(&x->note, NULL);
+        }
+    answerset_compact(s);
+}
+
 void answerset_compact(answerset_t *s)
 {
     size_t w = 0;

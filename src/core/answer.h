@@ -56,6 +56,8 @@ bool answer_is_empty(const answer_t *a);
 void answer_set_text(char **field, const char *v);
 /* Drop empty answers. */
 void answerset_compact(answerset_t *s);
+/* Keep only one side's answers (exports of one side's sheet). */
+void answerset_keep_side(answerset_t *s, side_t side);
 /* Structural equality; why as in catalog_equal. */
 bool answerset_equal(const answerset_t *a, const answerset_t *b, char **why);
 

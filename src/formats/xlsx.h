@@ -46,6 +46,12 @@ typedef struct xlsx_write_opt {
  * Returns 0, or -1 with a fresh message in *why. */
 int xlsx_write_checklist(const char *path, const catalog_t *cat, const answerset_t *set,
                          const xlsx_write_opt_t *opt, char **why);
+/* The same workbook as bytes (at most max): libxlsxwriter writes files, so
+ * through a private temporary file in $TMPDIR (else /tmp), removed at once.
+ * NULL with a fresh message in *why. */
+char *xlsx_write_checklist_bytes(const catalog_t *cat, const answerset_t *set,
+                                 const xlsx_write_opt_t *opt, size_t max, size_t *len,
+                                 char **why);
 
 /* Read every sheet of an XLSX held in memory into tables (cells as text,
  * merged ranges filled from their top-left cell).  Returns 0, or -1 with

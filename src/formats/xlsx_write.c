@@ -577,3 +577,27 @@ out:
         free(err);
     return err ? -1 : 0;
 }
+
+char *xlsx_write_checklist_bytes(const catalog_t *cat, const answerset_t *set,
+                                 const xlsx_write_opt_t *opt, size_t max, size_t *len,
+                                 char **why)
+{
+    const char *dir = getenv("TMPDIR");
+    char *path = xasprintf("%s/apicheck-export-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        *why = xasprintf("mkstemp: %s", strerror(errno));
+        free(path);
+        return NULL;
+    }
+    close(fd);
+    char *data = NULL;
+    if (xlsx_write_checklist(path, cat, set, opt, why) == 0) {
+        data = file_read(path, max, len);
+        if (!data)
+            *why = xasprintf("%s", strerror(errno));
+    }
+    unlink(path);
+    free(path);
+    return data;
+}

@@ -620,40 +620,17 @@ static int step(web_ctx_t *c, const route_params_t *p, wf_action_t action)
     return ret;
 }
 
-/* POST /api/v1/assessments/{id}/submit — the partner: draft/returned → submitted */
-static int api_submit(const http_req_t *req, http_resp_t *resp, const route_params_t *p,
-                      void *ctxp)
+/* POST /api/v1/assessments/{id}/submit | start-review | return | accept:
+ * the workflow steps (draft/returned → submitted → in review → returned or
+ * accepted), named by the path's last segment. */
+static int api_step(const http_req_t *req, http_resp_t *resp, const route_params_t *p,
+                    void *ctxp)
 {
-    (void)req;
     (void)resp;
-    return step(ctxp, p, ACT_SUBMIT);
-}
-
-/* POST /api/v1/assessments/{id}/start-review — the bank: submitted → in review */
-static int api_start_review(const http_req_t *req, http_resp_t *resp, const route_params_t *p,
-                            void *ctxp)
-{
-    (void)req;
-    (void)resp;
-    return step(ctxp, p, ACT_START_REVIEW);
-}
-
-/* POST /api/v1/assessments/{id}/return — the bank: back to the partner */
-static int api_return(const http_req_t *req, http_resp_t *resp, const route_params_t *p,
-                      void *ctxp)
-{
-    (void)req;
-    (void)resp;
-    return step(ctxp, p, ACT_RETURN);
-}
-
-/* POST /api/v1/assessments/{id}/accept — the bank: accepted */
-static int api_accept(const http_req_t *req, http_resp_t *resp, const route_params_t *p,
-                      void *ctxp)
-{
-    (void)req;
-    (void)resp;
-    return step(ctxp, p, ACT_ACCEPT);
+    wf_action_t act;
+    if (!web_step_action(req->path, &act))
+        return not_found(ctxp);
+    return step(ctxp, p, act);
 }
 
 /* PUT /api/v1/assessments/{id}/items/{no}/review {"evaluation","comment"} */
@@ -738,51 +715,6 @@ static int api_comment_post(const http_req_t *req, http_resp_t *resp, const rout
 
 /* ---- export ---------------------------------------------------------------------- */
 
-/* Keep only one side's answers. */
-static void keep_side(answerset_t *set, side_t side)
-{
-    for (size_t i = 0; i < set->n; i++)
-        if (set->v[i].side != side) {
-            answer_t *x = &set->v[i];
-            x->status = STATUS_UNSET;
-            answer_set_text(&x->current, NULL);
-            answer_set_text(&x->gap, NULL);
-            answer_set_text(&x->plan, NULL);
-            answer_set_text(&x->due, NULL);
-            answer_set_text(&x->note, NULL);
-        }
-    answerset_compact(set);
-}
-
-/* The workbook as bytes: libxlsxwriter writes files, so through a private
- * temporary file that is removed at once.  NULL with *why. */
-static char *xlsx_bytes(const catalog_t *cat, const answerset_t *set, int side, size_t *len,
-                        char **why)
-{
-    const char *dir = getenv("TMPDIR");
-    char *path = xasprintf("%s/apicheck-export-XXXXXX.xlsx", dir && *dir ? dir : "/tmp");
-    int fd = mkstemps(path, 5);
-    if (fd < 0) {
-        *why = xasprintf("mkstemps: %s", strerror(errno));
-        free(path);
-        return NULL;
-    }
-    close(fd);
-    xlsx_write_opt_t xo = { 0 };
-    xo.sides = side == SIDE_PARTNER ? XLSX_SIDE_PARTNER
-               : side == SIDE_BANK  ? XLSX_SIDE_BANK
-                                    : XLSX_SIDE_PARTNER | XLSX_SIDE_BANK;
-    char *data = NULL;
-    if (xlsx_write_checklist(path, cat, set, &xo, why) == 0) {
-        data = file_read(path, HTTP_MAX_RESP_BODY, len);
-        if (!data)
-            *why = xasprintf("%s", strerror(errno));
-    }
-    unlink(path);
-    free(path);
-    return data;
-}
-
 /* GET /api/v1/assessments/{id}/export?format=xlsx|csv|json&side=&encoding= */
 static int api_export(const http_req_t *req, http_resp_t *resp, const route_params_t *p,
                       void *ctxp)
@@ -827,7 +759,7 @@ static int api_export(const http_req_t *req, http_resp_t *resp, const route_para
         return store_fail(c, rc);
     }
     if (side >= 0)
-        keep_side(set, (side_t)side);
+        answerset_keep_side(set, (side_t)side);
     char *data = NULL, *why = NULL;
     size_t len = 0;
     const char *type = "application/json";
@@ -838,7 +770,10 @@ static int api_export(const http_req_t *req, http_resp_t *resp, const route_para
         data = answerset_to_csv(cat, set, side, enc, &len, &why);
         type = enc == CSV_CP932 ? "text/csv; charset=Windows-31J" : "text/csv; charset=utf-8";
     } else {
-        data = xlsx_bytes(cat, set, side, &len, &why);
+        xlsx_write_opt_t xo = { .sides = side == SIDE_PARTNER ? XLSX_SIDE_PARTNER
+                                          : side == SIDE_BANK  ? XLSX_SIDE_BANK
+                                                               : XLSX_SIDE_PARTNER | XLSX_SIDE_BANK };
+        data = xlsx_write_checklist_bytes(cat, set, &xo, HTTP_MAX_RESP_BODY, &len, &why);
         type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     }
     answerset_free(set);
@@ -963,11 +898,11 @@ const route_t web_api_routes[] = {
       ROUTE_CHANGES_STATE, 0 },
     { HTTP_POST, "/api/v1/assessments/{id:int}/items/{no:int}/comments", api_comment_post,
       ROUTE_CHANGES_STATE, 0 },
-    { HTTP_POST, "/api/v1/assessments/{id:int}/submit", api_submit, ROUTE_CHANGES_STATE, 0 },
-    { HTTP_POST, "/api/v1/assessments/{id:int}/start-review", api_start_review,
+    { HTTP_POST, "/api/v1/assessments/{id:int}/submit", api_step, ROUTE_CHANGES_STATE, 0 },
+    { HTTP_POST, "/api/v1/assessments/{id:int}/start-review", api_step,
       ROUTE_CHANGES_STATE, 0 },
-    { HTTP_POST, "/api/v1/assessments/{id:int}/return", api_return, ROUTE_CHANGES_STATE, 0 },
-    { HTTP_POST, "/api/v1/assessments/{id:int}/accept", api_accept, ROUTE_CHANGES_STATE, 0 },
+    { HTTP_POST, "/api/v1/assessments/{id:int}/return", api_step, ROUTE_CHANGES_STATE, 0 },
+    { HTTP_POST, "/api/v1/assessments/{id:int}/accept", api_step, ROUTE_CHANGES_STATE, 0 },
     { HTTP_GET, "/api/v1/assessments/{id:int}/export", api_export, 0, 0 },
     { HTTP_GET, "/api/v1/audit", api_audit, 0, 0 },
 };

@@ -178,6 +178,26 @@ bool web_cache_get(web_ctx_t *c, char **key)
     return true;
 }
 
+bool web_step_action(const char *path, wf_action_t *act)
+{
+    static const struct {
+        const char *suffix;
+        wf_action_t act;
+    } steps[] = {
+        { "/submit", ACT_SUBMIT },
+        { "/start-review", ACT_START_REVIEW },
+        { "/return", ACT_RETURN },
+        { "/accept", ACT_ACCEPT },
+    };
+    const char *last = path ? strrchr(path, '/') : NULL;
+    for (size_t i = 0; last && i < sizeof steps / sizeof steps[0]; i++)
+        if (strcmp(last, steps[i].suffix) == 0) {
+            *act = steps[i].act;
+            return true;
+        }
+    return false;
+}
+
 void web_cache_put(web_ctx_t *c, char *key, int status)
 {
     if (key && status == 0 && c->resp->status == 200 && !c->resp->content_type &&

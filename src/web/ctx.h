@@ -75,6 +75,9 @@ void web_page_begin(web_ctx_t *c, html_t *h, const char *title);
  * the page is built (NULL when this request is not cached).
  * web_cache_put keeps the body of a successful page and frees key. */
 bool web_cache_get(web_ctx_t *c, char **key);
+/* The workflow step a path ends in (/submit, /start-review, /return,
+ * /accept), for the pages and the API; false for any other path. */
+bool web_step_action(const char *path, wf_action_t *act);
 void web_cache_put(web_ctx_t *c, char *key, int status);
 void web_page_end(web_ctx_t *c, html_t *h);
 /* A flash-style message box (class "notice" or "error"). */

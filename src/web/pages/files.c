@@ -27,50 +27,6 @@
 
 /* ---- export ------------------------------------------------------------- */
 
-/* Keep only one side's answers. */
-static void keep_side(answerset_t *set, side_t side)
-{
-    for (size_t i = 0; i < set->n; i++)
-        if (set->v[i].side != side) {
-            answer_t *x = &set->v[i];
-            x->status = STATUS_UNSET;
-            answer_set_text(&x->current, NULL);
-            answer_set_text(&x->gap, NULL);
-            answer_set_text(&x->plan, NULL);
-            answer_set_text(&x->due, NULL);
-            answer_set_text(&x->note, NULL);
-        }
-    answerset_compact(set);
-}
-
-/* The XLSX workbook, written to a private temporary file and read back. */
-static char *xlsx_bytes(const catalog_t *cat, const answerset_t *set, int side, size_t *len,
-                        char **why)
-{
-    const char *dir = getenv("TMPDIR");
-    char *path = xasprintf("%s/apicheck-export-XXXXXX", dir && *dir ? dir : "/tmp");
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        *why = xasprintf("mkstemp: %s", strerror(errno));
-        free(path);
-        return NULL;
-    }
-    close(fd);
-    xlsx_write_opt_t xo = { 0 };
-    xo.sides = side == SIDE_PARTNER ? XLSX_SIDE_PARTNER
-               : side == SIDE_BANK  ? XLSX_SIDE_BANK
-                                    : XLSX_SIDE_PARTNER | XLSX_SIDE_BANK;
-    char *data = NULL;
-    if (xlsx_write_checklist(path, cat, set, &xo, why) == 0) {
-        data = file_read(path, LIMIT_FILE_BYTES * 4u, len);
-        if (!data)
-            *why = xasprintf("%s", strerror(errno));
-    }
-    unlink(path);
-    free(path);
-    return data;
-}
-
 /* Content-Disposition: an ASCII fallback and the real name in UTF-8. */
 static void disposition(http_resp_t *resp, const char *ascii, const char *utf8)
 {
@@ -119,7 +75,7 @@ int asm_page_export(const http_req_t *req, http_resp_t *resp, const route_params
         goto out;
     }
     if (side >= 0)
-        keep_side(set, (side_t)side);
+        answerset_keep_side(set, (side_t)side);
     char *data = NULL, *why = NULL;
     size_t len = 0;
     const char *type;
@@ -131,7 +87,10 @@ int asm_page_export(const http_req_t *req, http_resp_t *resp, const route_params
         data = answerset_to_csv(cat, set, side, enc, &len, &why);
         type = enc == CSV_CP932 ? "text/csv; charset=Shift_JIS" : "text/csv; charset=utf-8";
     } else {
-        data = xlsx_bytes(cat, set, side, &len, &why);
+        xlsx_write_opt_t xo = { .sides = side == SIDE_PARTNER ? XLSX_SIDE_PARTNER
+                                          : side == SIDE_BANK  ? XLSX_SIDE_BANK
+                                                               : XLSX_SIDE_PARTNER | XLSX_SIDE_BANK };
+        data = xlsx_write_checklist_bytes(cat, set, &xo, LIMIT_FILE_BYTES * 4u, &len, &why);
         type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     }
     if (!data) {

@@ -229,19 +229,8 @@ int asm_page_step(const http_req_t *req, http_resp_t *resp, const route_params_t
 {
     web_ctx_t *c = ctxp;
     int64_t id = route_int(p, "id");
-    const char *last = strrchr(req->path, '/');
     wf_action_t act;
-    if (!last)
-        return 404;
-    if (strcmp(last, "/submit") == 0)
-        act = ACT_SUBMIT;
-    else if (strcmp(last, "/start-review") == 0)
-        act = ACT_START_REVIEW;
-    else if (strcmp(last, "/return") == 0)
-        act = ACT_RETURN;
-    else if (strcmp(last, "/accept") == 0)
-        act = ACT_ACCEPT;
-    else
+    if (!web_step_action(req->path, &act))
         return 404;
     int rc = store_assessment_step(c->st, &c->actor, id, act, field(req, "comment"));
     if (rc)
