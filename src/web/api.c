@@ -758,24 +758,10 @@ static int api_export(const http_req_t *req, http_resp_t *resp, const route_para
         catalog_free(cat);
         return store_fail(c, rc);
     }
-    if (side >= 0)
-        answerset_keep_side(set, (side_t)side);
-    char *data = NULL, *why = NULL;
+    char *why = NULL;
     size_t len = 0;
-    const char *type = "application/json";
-    if (strcmp(format, "json") == 0) {
-        data = answerset_to_json(set);
-        len = data ? strlen(data) : 0;
-    } else if (strcmp(format, "csv") == 0) {
-        data = answerset_to_csv(cat, set, side, enc, &len, &why);
-        type = enc == CSV_CP932 ? "text/csv; charset=Windows-31J" : "text/csv; charset=utf-8";
-    } else {
-        xlsx_write_opt_t xo = { .sides = side == SIDE_PARTNER ? XLSX_SIDE_PARTNER
-                                          : side == SIDE_BANK  ? XLSX_SIDE_BANK
-                                                               : XLSX_SIDE_PARTNER | XLSX_SIDE_BANK };
-        data = xlsx_write_checklist_bytes(cat, set, &xo, HTTP_MAX_RESP_BODY, &len, &why);
-        type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    }
+    const char *type;
+    char *data = web_export(cat, set, format, side, enc, &len, &type, &why);
     answerset_free(set);
     catalog_free(cat);
     int ret = 0;

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 
 #include "db/store.h"
+#include "formats/csv.h"
 #include "web/html.h"
 #include "web/http.h"
 #include "web/router.h"
@@ -75,6 +76,13 @@ void web_page_begin(web_ctx_t *c, html_t *h, const char *title);
  * the page is built (NULL when this request is not cached).
  * web_cache_put keeps the body of a successful page and frees key. */
 bool web_cache_get(web_ctx_t *c, char **key);
+/* An assessment's answers as a download (web/export.c): format "json",
+ * "csv" (in enc) or anything else for XLSX; side SIDE_PARTNER, SIDE_BANK or
+ * -1 for both (set is narrowed to that side).  The bytes (free()), their
+ * length and Content-Type; NULL with *why (fresh) when the format cannot
+ * hold them (a character CP932 lacks, a workbook past the response cap). */
+char *web_export(const catalog_t *cat, answerset_t *set, const char *format, int side,
+                 csv_encoding_t enc, size_t *len, const char **type, char **why);
 /* The workflow step a path ends in (/submit, /start-review, /return,
  * /accept), for the pages and the API; false for any other path. */
 bool web_step_action(const char *path, wf_action_t *act);

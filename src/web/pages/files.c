@@ -74,25 +74,10 @@ int asm_page_export(const http_req_t *req, http_resp_t *resp, const route_params
         status = web_status(rc);
         goto out;
     }
-    if (side >= 0)
-        answerset_keep_side(set, (side_t)side);
-    char *data = NULL, *why = NULL;
+    char *why = NULL;
     size_t len = 0;
     const char *type;
-    if (strcmp(fmt, "json") == 0) {
-        data = answerset_to_json(set);
-        len = strlen(data);
-        type = "application/json; charset=utf-8";
-    } else if (strcmp(fmt, "csv") == 0) {
-        data = answerset_to_csv(cat, set, side, enc, &len, &why);
-        type = enc == CSV_CP932 ? "text/csv; charset=Shift_JIS" : "text/csv; charset=utf-8";
-    } else {
-        xlsx_write_opt_t xo = { .sides = side == SIDE_PARTNER ? XLSX_SIDE_PARTNER
-                                          : side == SIDE_BANK  ? XLSX_SIDE_BANK
-                                                               : XLSX_SIDE_PARTNER | XLSX_SIDE_BANK };
-        data = xlsx_write_checklist_bytes(cat, set, &xo, LIMIT_FILE_BYTES * 4u, &len, &why);
-        type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    }
+    char *data = web_export(cat, set, fmt, side, enc, &len, &type, &why);
     if (!data) {
         status = asm_message_page(c, 422, id,
                                   web_tr(c, "書き出せません", "Cannot export"),
