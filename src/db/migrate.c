@@ -16,6 +16,8 @@ extern const char db_schema_sqlite_002_web_auth[];
 extern const char db_schema_pg_002_web_auth[];
 extern const char db_schema_sqlite_003_scale[];
 extern const char db_schema_pg_003_scale[];
+extern const char db_schema_sqlite_004_count_functions[];
+extern const char db_schema_pg_004_count_functions[];
 
 typedef struct migration {
     int version;
@@ -29,6 +31,8 @@ static const migration_t migrations[] = {
     { 1, "initial", db_schema_sqlite_001_initial, db_schema_pg_001_initial },
     { 2, "web_auth", db_schema_sqlite_002_web_auth, db_schema_pg_002_web_auth },
     { 3, "scale", db_schema_sqlite_003_scale, db_schema_pg_003_scale },
+    { 4, "count_functions", db_schema_sqlite_004_count_functions,
+      db_schema_pg_004_count_functions },
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

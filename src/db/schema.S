@@ -20,5 +20,6 @@ db_schema_pg_\name:
     migration 001_initial
     migration 002_web_auth
     migration 003_scale
+    migration 004_count_functions
 
     .section .note.GNU-stack,"",@progbits

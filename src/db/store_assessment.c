@@ -219,26 +219,36 @@ void sa_ctx_clear(asm_ctx_t *c)
     c->catalog_id = NULL;
 }
 
-/* Load an assessment the actor may see (tenant-filtered in SQL, then
- * workflow_visible).  ST_NOT_FOUND, same message, when missing or
- * another tenant's. */
-int sa_ctx_load(store_t *st, const actor_t *a, int64_t id, asm_ctx_t *c)
+/* An assessment's columns as sa_ctx_row reads them, its tables (aliases a,
+ * c) and the tenant filter: $1 the assessment, $2 1 for an operator, $3
+ * the actor's organization. */
+#define SA_CTX_COLS                                                                          \
+    "a.state, c.bank_id, c.partner_id, a.catalog_id, a.selection_id, a.version,"             \
+    " a.connection_id"
+#define SA_CTX_FROM " FROM assessments a JOIN connections c ON c.id = a.connection_id"
+#define SA_CTX_WHERE                                                                         \
+    " WHERE a.id = $1 AND (CAST($2 AS BIGINT) = 1 OR c.bank_id = $3 OR c.partner_id = $3)"
+
+/* The 対象者 of item NO (an SQL expression) in assessment a, NULL when it
+ * has no such item: from the catalog, or from the bank's selection (the
+ * catalog items it picked and its own). */
+#define SA_ITEM_TARGET(no)                                                                   \
+    "CASE WHEN a.selection_id IS NULL THEN (SELECT target FROM catalog_items"               \
+    " WHERE catalog_id = a.catalog_id AND item_no = " no ")"                                \
+    " ELSE COALESCE((SELECT ci.target FROM selection_catalog_items s JOIN catalog_items ci"  \
+    " ON ci.catalog_id = s.catalog_id AND ci.item_no = s.item_no"                            \
+    " WHERE s.selection_id = a.selection_id AND s.item_no = " no "),"                        \
+    " (SELECT target FROM selection_items WHERE selection_id = a.selection_id"               \
+    " AND item_no = " no ")) END"
+
+/* A stored answer's columns as answer_from_row reads them (alias x). */
+#define SA_ANSWER_COLS                                                                       \
+    "x.status, x.current_text, x.gap_text, x.plan_text, x.plan_due, x.note, x.version"
+
+/* Fill c from the SA_CTX_COLS at column 0 of s, assessment id; ST_NOT_FOUND
+ * (same message as a missing one) when the rules hide it from the actor. */
+static int sa_ctx_row(store_t *st, const actor_t *a, db_stmt_t *s, int64_t id, asm_ctx_t *c)
 {
-    memset(c, 0, sizeof *c);
-    int src = 0;
-    db_stmt_t *s = st_query(st, &src,
-                            "SELECT a.state, c.bank_id, c.partner_id, a.catalog_id, a.selection_id,"
-                            " a.version, a.connection_id"
-                            " FROM assessments a JOIN connections c ON c.id = a.connection_id"
-                            " WHERE a.id = $1"
-                            " AND (CAST($2 AS BIGINT) = 1 OR c.bank_id = $3 OR c.partner_id = $3)",
-                            "ini", id, a->operator_ ? 1 : 0, a->org_id);
-    if (!s)
-        return sa_q_err(st);
-    if (src != DB_ROW) {
-        db_finalize(s);
-        return asm_not_found(st, id);
-    }
     c->id = id;
     if (wf_state_parse(db_col_text(s, 0), &c->t.state) != 0)
         c->t.state = WF_DRAFT;
@@ -248,12 +258,27 @@ int sa_ctx_load(store_t *st, const actor_t *a, int64_t id, asm_ctx_t *c)
     c->selection_id = db_col_int64(s, 4);
     c->version = db_col_int64(s, 5);
     c->connection_id = db_col_int64(s, 6);
-    db_finalize(s);
     if (!workflow_visible(a, &c->t)) {
         sa_ctx_clear(c);
         return asm_not_found(st, id);
     }
     return ST_OK;
+}
+
+/* Load an assessment the actor may see (tenant-filtered in SQL, then
+ * workflow_visible).  ST_NOT_FOUND, same message, when missing or
+ * another tenant's. */
+int sa_ctx_load(store_t *st, const actor_t *a, int64_t id, asm_ctx_t *c)
+{
+    memset(c, 0, sizeof *c);
+    int src = 0;
+    db_stmt_t *s = st_query(st, &src, "SELECT " SA_CTX_COLS SA_CTX_FROM SA_CTX_WHERE, "ini", id,
+                            a->operator_ ? 1 : 0, a->org_id);
+    if (!s)
+        return sa_q_err(st);
+    int rc = src == DB_ROW ? sa_ctx_row(st, a, s, id, c) : asm_not_found(st, id);
+    db_finalize(s);
+    return rc;
 }
 
 /* Load and check action (side/it_target as workflow_check). */
@@ -351,22 +376,11 @@ int sa_item_target(store_t *st, const asm_ctx_t *c, int no, target_t *out)
 {
     *out = 0;
     int src = 0;
-    db_stmt_t *s;
-    if (c->selection_id)
-        s = st_query(st, &src,
-                     "SELECT ci.target FROM selection_catalog_items s JOIN catalog_items ci"
-                     " ON ci.catalog_id = s.catalog_id AND ci.item_no = s.item_no"
-                     " WHERE s.selection_id = $1 AND s.item_no = $2"
-                     " UNION ALL SELECT target FROM selection_items"
-                     " WHERE selection_id = $1 AND item_no = $2",
-                     "in", c->selection_id, no);
-    else
-        s = st_query(st, &src,
-                     "SELECT target FROM catalog_items WHERE catalog_id = $1 AND item_no = $2",
-                     "sn", c->catalog_id, no);
+    db_stmt_t *s = st_query(st, &src, "SELECT " SA_ITEM_TARGET("$2") " FROM assessments a"
+                            " WHERE a.id = $1", "in", c->id, no);
     if (!s)
         return sa_q_err(st);
-    if (src == DB_ROW)
+    if (src == DB_ROW && !db_col_is_null(s, 0))
         *out = target_parse(db_col_text(s, 0));
     db_finalize(s);
     return ST_OK;
@@ -374,28 +388,63 @@ int sa_item_target(store_t *st, const asm_ctx_t *c, int no, target_t *out)
 
 /* ---- stored answers --------------------------------------------------- */
 
-/* The stored answer (no, side) and its version (0 when none). */
-static int answer_load(store_t *st, int64_t assessment_id, int no, side_t side, answer_t *out,
-                       int64_t *version)
+/* The stored answer (no, side) from the SA_ANSWER_COLS at column col of s
+ * (no s, or all NULL: none, version 0). */
+static void answer_from_row(db_stmt_t *s, int col, int no, side_t side, answer_t *out,
+                            int64_t *version)
 {
     memset(out, 0, sizeof *out);
     out->no = no;
     out->side = side;
     *version = 0;
+    if (!s || db_col_is_null(s, col + 6))
+        return;
+    ans_from_row(s, col, out);
+    *version = db_col_int64(s, col + 6);
+}
+
+/* The stored answer (no, side) and its version (0 when none). */
+static int answer_load(store_t *st, int64_t assessment_id, int no, side_t side, answer_t *out,
+                       int64_t *version)
+{
     int src = 0;
     db_stmt_t *s = st_query(st, &src,
-                            "SELECT status, current_text, gap_text, plan_text, plan_due, note,"
-                            " version FROM answers"
-                            " WHERE assessment_id = $1 AND item_no = $2 AND side = $3",
+                            "SELECT " SA_ANSWER_COLS " FROM answers x"
+                            " WHERE x.assessment_id = $1 AND x.item_no = $2 AND x.side = $3",
                             "ins", assessment_id, no, side_code(side));
+    answer_from_row(s && src == DB_ROW ? s : NULL, 0, no, side, out, version);
     if (!s)
         return sa_q_err(st);
-    if (src == DB_ROW) {
-        ans_from_row(s, 0, out);
-        *version = db_col_int64(s, 6);
-    }
     db_finalize(s);
     return ST_OK;
+}
+
+/* sa_ctx_load, sa_item_target and answer_load for one answer (no, side) in
+ * one query (a save's reads in one round trip).  The tenant filter and
+ * workflow_visible apply as in sa_ctx_load; *tg 0 when the assessment has
+ * no item no. */
+static int answer_ctx_load(store_t *st, const actor_t *a, int64_t id, int no, side_t side,
+                           asm_ctx_t *c, target_t *tg, answer_t *out, int64_t *version)
+{
+    memset(c, 0, sizeof *c);
+    *tg = 0;
+    answer_from_row(NULL, 0, no, side, out, version);
+    int src = 0;
+    db_stmt_t *s = st_query(st, &src,
+                            "SELECT " SA_CTX_COLS ", " SA_ITEM_TARGET("$4") ", " SA_ANSWER_COLS
+                            SA_CTX_FROM " LEFT JOIN answers x ON x.assessment_id = a.id"
+                            " AND x.item_no = $4 AND x.side = $5" SA_CTX_WHERE,
+                            "inins", id, a->operator_ ? 1 : 0, a->org_id, no, side_code(side));
+    if (!s)
+        return sa_q_err(st);
+    int rc = src == DB_ROW ? sa_ctx_row(st, a, s, id, c) : asm_not_found(st, id);
+    if (!rc) {
+        if (!db_col_is_null(s, 7))
+            *tg = target_parse(db_col_text(s, 7));
+        answer_from_row(s, 8, no, side, out, version);
+    }
+    db_finalize(s);
+    return rc;
 }
 
 static const char SQL_ANSWER_INSERT[] =
@@ -1211,17 +1260,21 @@ int store_answer_get(store_t *st, const actor_t *a, int64_t assessment_id, int n
     if (side != SIDE_PARTNER && side != SIDE_BANK)
         return st_fail(st, ST_INVALID, "回答者の区分が正しくありません", "bad side");
     asm_ctx_t c;
-    int rc = sa_ctx_check(st, a, assessment_id, ACT_READ, side, 0, &c);
-    if (rc)
-        return rc;
     target_t tg = 0;
-    rc = sa_item_target(st, &c, no, &tg);
-    sa_ctx_clear(&c);
+    int rc = answer_ctx_load(st, a, assessment_id, no, side, &c, &tg, out, version);
     if (rc)
         return rc;
-    if (!tg)
-        return sa_item_not_in(st, no);
-    return answer_load(st, assessment_id, no, side, out, version);
+    wf_result_t wr = workflow_check(a, ACT_READ, &c.t, side, 0);
+    sa_ctx_clear(&c);
+    if (wr != WF_OK)
+        rc = sa_wf_refuse(st, wr, assessment_id);
+    else if (!tg)
+        rc = sa_item_not_in(st, no);
+    if (rc) {
+        ans_free(out);
+        *version = 0;
+    }
+    return rc;
 }
 
 void store_answer_clear(answer_t *a)
@@ -1248,9 +1301,7 @@ int store_answer_save(store_t *st, const actor_t *a, int64_t assessment_id, cons
     int64_t cur = 0;
     target_t tg = 0;
     char *oid = NULL, *before = NULL, *after = NULL;
-    if ((rc = sa_ctx_load(st, a, assessment_id, &c)))
-        goto out;
-    if ((rc = sa_item_target(st, &c, v.no, &tg)))
+    if ((rc = answer_ctx_load(st, a, assessment_id, v.no, v.side, &c, &tg, &old, &cur)))
         goto out;
     wf_result_t wr = workflow_check(a, ACT_ANSWER, &c.t, v.side, tg);
     if (wr != WF_OK) {
@@ -1261,8 +1312,6 @@ int store_answer_save(store_t *st, const actor_t *a, int64_t assessment_id, cons
         rc = sa_item_not_in(st, v.no);
         goto out;
     }
-    if ((rc = answer_load(st, assessment_id, v.no, v.side, &old, &cur)))
-        goto out;
     if (cur != base_version) {
         rc = st_fail(st, ST_CONFLICT,
                      "項目 %d の回答は他の人が更新しました (保存されている版 %" PRId64

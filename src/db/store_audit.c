@@ -23,24 +23,26 @@ int store_audit_append(store_t *st, const actor_t *a, const char *action,
     int step;
     int64_t last = 0;
     char prev[AUDIT_HASH_HEX] = AUDIT_GENESIS;
+    char *login = NULL;
+    /* The chain's head and the actor's login in one round trip (an empty
+     * chain and a system actor give NULLs). */
     db_stmt_t *s = st_query(st, &step,
-                            "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1", "");
+                            "SELECT e.seq, e.hash, (SELECT login FROM users WHERE id = $1)"
+                            " FROM (SELECT 1 AS one) o LEFT JOIN"
+                            " (SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1) e"
+                            " ON 1 = 1",
+                            "i", a->user_id);
     if (!s)
         return st->last_rc;
     if (step == DB_ROW) {
-        last = db_col_int64(s, 0);
-        snprintf(prev, sizeof prev, "%s", db_col_text(s, 1));
+        if (!db_col_is_null(s, 0)) {
+            last = db_col_int64(s, 0);
+            snprintf(prev, sizeof prev, "%s", db_col_text(s, 1));
+        }
+        if (!db_col_is_null(s, 2))
+            login = st_col_dup(s, 2);
     }
     db_finalize(s);
-    char *login = NULL;
-    if (a->user_id) {
-        s = st_query(st, &step, "SELECT login FROM users WHERE id = $1", "i", a->user_id);
-        if (!s)
-            return st->last_rc;
-        if (step == DB_ROW)
-            login = st_col_dup(s, 0);
-        db_finalize(s);
-    }
     char now[DB_NOW_LEN];
     db_now(now);
     audit_event_t e = { last + 1, now, a->user_id, login, a->org_id, action, object_type,

@@ -8,6 +8,7 @@
 
 #include "db/store.h"
 #include "formats/builtin.h"
+#include "util/buf.h"
 #include "util/i18n.h"
 #include "util/xmem.h"
 #include "web/pages/chart.h"
@@ -390,6 +391,82 @@ static void test_dashboard_selection(void **state)
     dashboard_free(&d);
 }
 
+/* ---- answer_counts stays exact ------------------------------------------ */
+
+/* Every row of a query of seven columns, one line each. */
+static char *rows_text(fx_t *f, const char *sql)
+{
+    db_t *db = store_db(f->st);
+    db_stmt_t *s = db_prepare(db, sql);
+    assert_non_null(s);
+    buf_t b = { 0 };
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        for (int c = 0; c < 7; c++)
+            buf_printf(&b, "%s%s", c ? "|" : "", db_col_text(s, c));
+        buf_addc(&b, '\n');
+    }
+    assert_int_equal(rc, DB_DONE);
+    db_finalize(s);
+    return buf_take(&b);
+}
+
+/* Hundreds of saves that move statuses every way (set, change, clear,
+ * both sides, three assessments, one of them on a bank's selection) keep
+ * answer_counts equal to a count of the answers themselves. */
+static void test_counts_exact(void **state)
+{
+    fx_t *f = *state;
+    actor_t ba = who(f, "b-admin");
+    static const int pick[] = { 1, 2, 3, 9, 39 };
+    int64_t sel = 0;
+    int ver = 0;
+    assert_int_equal(store_selection_create(f->st, &ba, f->bank, BUILTIN_CATALOG_ID, "read", pick,
+                                            5, NULL, &sel, &ver),
+                     ST_OK);
+    int64_t aid[3] = { open_round(f, "b-ed", f->conn, "2025年度"),
+                       open_round(f, "b2-admin", f->conn2, "2025年度"),
+                       open_round(f, "b-ed", f->conn, "2026年度") };
+    const char *partner_of[3] = { "p-ed", "p2-ed", "p-ed" };
+    const char *bank_of[3] = { "b-ed", "b2-admin", "b-ed" };
+    unsigned seed = 20261126;
+    int saved = 0;
+    for (int i = 0; i < 1000; i++) {
+        seed = seed * 1103515245u + 12345u;
+        int w = (int)(seed >> 8) % 3;
+        int no = 1 + (int)(seed >> 12) % 45;
+        side_t side = (seed >> 20) & 1 ? SIDE_BANK : SIDE_PARTNER;
+        status_t st = (status_t)((seed >> 22) % 5); /* STATUS_UNSET … STATUS_NA */
+        actor_t a = who(f, side == SIDE_BANK ? bank_of[w] : partner_of[w]);
+        answer_t cur;
+        int64_t v = 0;
+        if (store_answer_get(f->st, &a, aid[w], no, side, &cur, &v) != ST_OK)
+            continue; /* not an item of this assessment or not this side's */
+        store_answer_clear(&cur);
+        answer_t x = { .no = no, .side = side, .status = st, .current = "回答" };
+        int rc = store_answer_save(f->st, &a, aid[w], &x, v, NULL);
+        if (rc != ST_OK && rc != ST_WRONG_SIDE)
+            fprintf(stderr, "save %d/%d: %d %s\n", w, no, rc, store_errmsg(f->st));
+        assert_true(rc == ST_OK || rc == ST_WRONG_SIDE); /* the item's target decides */
+        saved += rc == ST_OK;
+    }
+    assert_true(saved > 200);
+    char *kept = rows_text(f, "SELECT org_id, catalog_id, selection_id, item_no, side, status, n"
+                              " FROM answer_counts WHERE n > 0 ORDER BY 1, 2, 3, 4, 5, 6");
+    char *counted = rows_text(
+        f, "SELECT o.id, a.catalog_id, COALESCE(a.selection_id, 0), x.item_no, x.side,"
+           " x.status, count(*) FROM answers x JOIN assessments a ON a.id = x.assessment_id"
+           " JOIN connections c ON c.id = a.connection_id"
+           " JOIN organizations o ON o.id IN (c.bank_id, c.partner_id)"
+           " WHERE x.status IS NOT NULL"
+           " GROUP BY o.id, a.catalog_id, COALESCE(a.selection_id, 0), x.item_no, x.side, x.status"
+           " ORDER BY 1, 2, 3, 4, 5, 6");
+    assert_true(strlen(counted) > 100);
+    assert_string_equal(kept, counted);
+    free(kept);
+    free(counted);
+}
+
 /* ---- answer versions -------------------------------------------------- */
 
 static void test_answer_versions(void **state)
@@ -534,6 +611,7 @@ static void test_chart_markup(void **state)
         cmocka_unit_test_setup_teardown(test_dashboard, setup_fn, teardown),             \
         cmocka_unit_test_setup_teardown(test_dashboard_pages, setup_fn, teardown),       \
         cmocka_unit_test_setup_teardown(test_dashboard_selection, setup_fn, teardown),   \
+        cmocka_unit_test_setup_teardown(test_counts_exact, setup_fn, teardown),          \
         cmocka_unit_test_setup_teardown(test_answer_versions, setup_fn, teardown),       \
         cmocka_unit_test_setup_teardown(test_upload, setup_fn, teardown),                \
     }

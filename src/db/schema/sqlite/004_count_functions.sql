@@ -1,0 +1,3 @@
+-- apicheck schema, migration 004 (SQLite): nothing to change.  On
+-- PostgreSQL this version rewrites the count functions of 003 in PL/pgSQL;
+-- SQLite's triggers of 003 hold their statements inline already.
