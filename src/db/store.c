@@ -398,13 +398,26 @@ int store_actor_by_id(store_t *st, int64_t user_id, actor_t *out)
 
 int store_read_begin(store_t *st)
 {
+    if (st->read_depth > 0) {
+        st->read_depth++;
+        return ST_OK;
+    }
     int rc = db_begin_read(st->db);
-    return rc == DB_OK ? ST_OK : st_db_fail(st, rc);
+    if (rc != DB_OK)
+        return st_db_fail(st, rc);
+    st->read_depth = 1;
+    return ST_OK;
 }
 
 void store_read_end(store_t *st)
 {
+    if (st->read_depth <= 0 || --st->read_depth > 0)
+        return;
     db_rollback(st->db); /* nothing to keep: it only read */
+    if (st->touch_hash[0]) {
+        st_session_touch(st, st->touch_hash, st->touch_at);
+        st->touch_hash[0] = '\0';
+    }
 }
 
 int store_login(store_t *st, const char *login, const char *password, actor_t *out)

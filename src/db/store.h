@@ -378,7 +378,10 @@ int store_session_find(store_t *st, const char *token, actor_t *out, bool *totp_
 /* A consistent snapshot for a page that reads several things: every read
  * between store_read_begin and store_read_end sees the same committed
  * state (on SQLite it also takes the read lock once instead of once per
- * query).  A write inside fails; nesting is refused (ST_ERROR). */
+ * query).  A write inside fails.  Calls nest: only the outermost pair
+ * begins and ends the snapshot (the web layer opens one around a whole
+ * request, the page's own pair then joins it).  A session touch due inside
+ * (store_session_find) is written when the outermost snapshot ends. */
 int store_read_begin(store_t *st);
 void store_read_end(store_t *st);
 

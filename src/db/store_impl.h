@@ -27,6 +27,11 @@ struct store {
     int from_version, to_version;
     st_catalog_slot_t catalogs[ST_CATALOG_CACHE];
     unsigned catalogs_next; /* the slot the next miss replaces */
+    int read_depth;         /* store_read_begin calls not yet ended */
+    /* A session's last-use touch found due inside a read snapshot, written
+     * when the snapshot ends: token hash ('\0' = none) and time. */
+    char touch_hash[65];
+    char touch_at[DB_NOW_LEN];
 };
 
 /* Record an error (message pair, printf-style with the same arguments) and
@@ -47,6 +52,9 @@ int st_commit(store_t *st);
 int st_end_create(store_t *st, int rc, int64_t *id, int64_t new_id);
 /* Begin a write transaction; ST_OK or the mapped error. */
 int st_begin_write(store_t *st);
+/* Move a session's last use (token hash) to now, best effort: a busy
+ * database waits briefly and the touch is dropped. */
+void st_session_touch(store_t *st, const char *hash, const char *now);
 
 /* Prepare, bind text/int parameters from a list and step once (on failure
  * st->last_rc holds the ST_* code).  Format

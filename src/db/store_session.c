@@ -114,6 +114,16 @@ int store_session_create(store_t *st, int64_t user_id, bool totp_pending,
     return st_commit(st);
 }
 
+void st_session_touch(store_t *st, const char *hash, const char *now)
+{
+    /* Best effort: a session idles out after STORE_SESSION_IDLE_S, not
+     * after a minute, so a touch lost to a busy database costs nothing. */
+    db_lock_wait_brief(st->db, true);
+    st_exec(st, NULL, "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2", "ss", now,
+            hash);
+    db_lock_wait_brief(st->db, false);
+}
+
 int store_session_find(store_t *st, const char *token, actor_t *out, bool *totp_pending,
                        char *login, size_t loginsz)
 {
@@ -150,13 +160,12 @@ int store_session_find(store_t *st, const char *token, actor_t *out, bool *totp_
     if (login && loginsz)
         snprintf(login, loginsz, "%s", db_col_text(s, 7));
     db_finalize(s);
-    if (stale) {
-        /* Best effort: a session idles out after STORE_SESSION_IDLE_S, not
-         * after a minute, so a touch lost to a busy database costs nothing. */
-        db_lock_wait_brief(st->db, true);
-        st_exec(st, NULL, "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2", "ss",
-                now, hash);
-        db_lock_wait_brief(st->db, false);
+    if (stale && st->read_depth > 0) {
+        /* A write inside a read snapshot fails: touch when it ends. */
+        snprintf(st->touch_hash, sizeof st->touch_hash, "%s", hash);
+        snprintf(st->touch_at, sizeof st->touch_at, "%s", now);
+    } else if (stale) {
+        st_session_touch(st, hash, now);
     }
     if (totp_pending)
         *totp_pending = pending;

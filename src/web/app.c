@@ -55,8 +55,8 @@ static int page_static(const http_req_t *req, http_resp_t *resp, const route_par
 
 /* The core routes; the page families follow them. */
 static const route_t core_routes[] = {
-    { HTTP_GET, "/healthz", page_healthz, ROUTE_PUBLIC, 0 },
-    { HTTP_GET, "/static/{name:name}", page_static, ROUTE_PUBLIC, 0 },
+    { HTTP_GET, "/healthz", page_healthz, ROUTE_PUBLIC | ROUTE_ANONYMOUS, 0 },
+    { HTTP_GET, "/static/{name:name}", page_static, ROUTE_PUBLIC | ROUTE_ANONYMOUS, 0 },
 };
 
 static void store_destroy(void *p)
@@ -88,7 +88,18 @@ int web_app_init(web_app_t *app, char **err)
     app->routes = app->owned;
     const char *why;
     size_t bad;
-    if (router_check(app->routes, app->nroutes, &why, &bad) != 0) {
+    int rc = router_check(app->routes, app->nroutes, &why, &bad);
+    for (size_t i = 0; rc == 0 && i < app->nroutes; i++) {
+        const route_t *r = &app->routes[i];
+        bool reads = r->method == HTTP_GET && !(r->flags & ROUTE_CHANGES_STATE);
+        if (((r->flags & ROUTE_SNAPSHOT) && !reads) ||
+            ((r->flags & ROUTE_ANONYMOUS) && !(r->flags & ROUTE_PUBLIC))) {
+            why = "ROUTE_SNAPSHOT is for GET pages, ROUTE_ANONYMOUS for public ones";
+            bad = i;
+            rc = -1;
+        }
+    }
+    if (rc != 0) {
         *err = xasprintf("route %s: %s", app->routes[bad].pattern, why);
         free(app->owned);
         memset(app, 0, sizeof *app);
@@ -306,6 +317,60 @@ static bool drop_if_gone(web_app_t *app, web_ctx_t *c)
     return true;
 }
 
+/* A handler's error status as the error page (or JSON error). */
+static void handler_failed(web_ctx_t *c, int st)
+{
+    fail(c, st, st == 404 ? "not_found" : st == 403 ? "forbidden" : "error",
+         st == 404 ? "見つかりません" : "要求を処理できません",
+         st == 404 ? "not found" : "the request cannot be processed");
+}
+
+/* The rest of web_handle once it knows who asks: sign-in and CSRF rules,
+ * then the handler. */
+static void run_route(web_ctx_t *c, const route_t *r, const route_params_t *p)
+{
+    const http_req_t *req = c->req;
+    if (!(r->flags & ROUTE_PUBLIC) && !c->authed && c->auth_failed) {
+        fail(c, 503, "unavailable", "データベースに接続できません。しばらくしてからやり直してください",
+             "the database is unavailable; try again shortly");
+        return;
+    }
+    if (!(r->flags & ROUTE_PUBLIC) && !c->authed) {
+        bool step_ok = c->totp_pending && (r->flags & ROUTE_TOTP_STEP);
+        if (!step_ok) {
+            if (is_api(req)) {
+                fail(c, 401, "unauthenticated", "ログインが必要です", "authentication required");
+            } else if (c->totp_pending) {
+                http_resp_redirect(c->resp, "/login/totp");
+            } else if (req->method == HTTP_GET || req->method == HTTP_HEAD) {
+                buf_t loc = BUF_INIT(HTTP_MAX_TARGET + 64);
+                buf_adds(&loc, "/login?next=");
+                html_url_encode(&loc, req->path);
+                http_resp_redirect(c->resp, buf_str(&loc));
+                buf_free(&loc);
+            } else {
+                fail(c, 401, "unauthenticated", "ログインが必要です", "authentication required");
+            }
+            return;
+        }
+    }
+    /* Cookie sessions prove every state change with the CSRF token. */
+    if ((r->flags & ROUTE_CHANGES_STATE) && !c->bearer && c->session[0]) {
+        const char *tok = http_form(req, "csrf");
+        if (!tok)
+            tok = http_header(req, "X-CSRF-Token");
+        if (!store_csrf_check(c->session, tok)) {
+            fail(c, 403, "csrf", "フォームの有効期限が切れたか、不正な要求です。ページを開き直してください",
+                 "the form has expired or the request is forged; reload the page");
+            return;
+        }
+    }
+    int st = r->fn(req, c->resp, p, c);
+    drop_if_gone(c->app, c);
+    if (st)
+        handler_failed(c, st);
+}
+
 void web_handle(const http_req_t *req, http_resp_t *resp, void *appv)
 {
     web_app_t *app = appv;
@@ -337,10 +402,16 @@ void web_handle(const http_req_t *req, http_resp_t *resp, void *appv)
              "cross-site requests are refused");
         return;
     }
+    if (r->flags & ROUTE_ANONYMOUS) {
+        if ((st = r->fn(req, resp, &p, &c)))
+            handler_failed(&c, st);
+        return;
+    }
     /* A connection that died since this thread's last request (PostgreSQL
      * restarted) shows at the first query, authenticate's: it is dropped
      * and the request tried once more on a new one (nothing was written);
      * if that one is gone too, the database is away: 503. */
+    bool snapshot = false;
     for (int tries = 0;; tries++) {
         if (app->db_url) {
             char *err = NULL;
@@ -348,16 +419,17 @@ void web_handle(const http_req_t *req, http_resp_t *resp, void *appv)
             if (!c.st) {
                 fprintf(stderr, "apicheck: database unavailable: %s\n", err ? err : "?");
                 free(err);
-                if (!(r->flags & ROUTE_PUBLIC) || strcmp(r->pattern, "/healthz") != 0) {
-                    fail(&c, 503, "unavailable", "データベースに接続できません。しばらくしてからやり直してください",
-                         "the database is unavailable; try again shortly");
-                    return;
-                }
+                fail(&c, 503, "unavailable", "データベースに接続できません。しばらくしてからやり直してください",
+                     "the database is unavailable; try again shortly");
+                return;
             }
         }
+        /* A failed begin is left to the first query, which reports it. */
+        snapshot = c.st && (r->flags & ROUTE_SNAPSHOT) && store_read_begin(c.st) == ST_OK;
         authenticate(&c);
         if (!drop_if_gone(app, &c))
             break;
+        snapshot = false; /* that store is closed */
         if (tries > 0) {
             fail(&c, 503, "unavailable", "データベースに接続できません。しばらくしてからやり直してください",
                  "the database is unavailable; try again shortly");
@@ -367,47 +439,9 @@ void web_handle(const http_req_t *req, http_resp_t *resp, void *appv)
         memset(&c.actor, 0, sizeof c.actor);
         c.login[0] = c.session[0] = c.csrf[0] = '\0';
     }
-    if (!(r->flags & ROUTE_PUBLIC) && !c.authed && c.auth_failed) {
-        fail(&c, 503, "unavailable", "データベースに接続できません。しばらくしてからやり直してください",
-             "the database is unavailable; try again shortly");
-        return;
-    }
-    if (!(r->flags & ROUTE_PUBLIC) && !c.authed) {
-        bool step_ok = c.totp_pending && (r->flags & ROUTE_TOTP_STEP);
-        if (!step_ok) {
-            if (is_api(req)) {
-                fail(&c, 401, "unauthenticated", "ログインが必要です", "authentication required");
-            } else if (c.totp_pending) {
-                http_resp_redirect(resp, "/login/totp");
-            } else if (req->method == HTTP_GET || req->method == HTTP_HEAD) {
-                buf_t loc = BUF_INIT(HTTP_MAX_TARGET + 64);
-                buf_adds(&loc, "/login?next=");
-                html_url_encode(&loc, req->path);
-                http_resp_redirect(resp, buf_str(&loc));
-                buf_free(&loc);
-            } else {
-                fail(&c, 401, "unauthenticated", "ログインが必要です", "authentication required");
-            }
-            return;
-        }
-    }
-    /* Cookie sessions prove every state change with the CSRF token. */
-    if ((r->flags & ROUTE_CHANGES_STATE) && !c.bearer && c.session[0]) {
-        const char *tok = http_form(req, "csrf");
-        if (!tok)
-            tok = http_header(req, "X-CSRF-Token");
-        if (!store_csrf_check(c.session, tok)) {
-            fail(&c, 403, "csrf", "フォームの有効期限が切れたか、不正な要求です。ページを開き直してください",
-                 "the form has expired or the request is forged; reload the page");
-            return;
-        }
-    }
-    st = r->fn(req, resp, &p, &c);
-    drop_if_gone(app, &c);
-    if (st)
-        fail(&c, st, st == 404 ? "not_found" : st == 403 ? "forbidden" : "error",
-             st == 404 ? "見つかりません" : "要求を処理できません",
-             st == 404 ? "not found" : "the request cannot be processed");
+    run_route(&c, r, &p);
+    if (snapshot && c.st)
+        store_read_end(c.st);
 }
 
 /* serve --trusted-proxy: what the proxy says about the client. */

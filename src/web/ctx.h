@@ -30,7 +30,13 @@ typedef struct web_app web_app_t;
 
 /* Route flags beyond router.h's. */
 enum {
-    ROUTE_TOTP_STEP = 1 << 8 /* reachable while the second factor is owed */
+    ROUTE_TOTP_STEP = 1 << 8, /* reachable while the second factor is owed */
+    /* A page that only reads: who asks and everything it shows are read in
+     * one snapshot (store_read_begin), one read transaction per request. */
+    ROUTE_SNAPSHOT = 1 << 9,
+    /* Never asks who is asking (healthz, static files): no session lookup,
+     * no database. */
+    ROUTE_ANONYMOUS = 1 << 10
 };
 
 typedef struct web_ctx {

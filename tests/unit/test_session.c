@@ -148,6 +148,55 @@ static void test_sessions(void **state)
     assert_int_equal(store_session_actor(f->st, tok, &a, NULL), ST_NOT_FOUND);
 }
 
+/* The session's last use, as stored. */
+static char *last_seen(fx_t *f)
+{
+    db_stmt_t *s = db_prepare(store_db(f->st), "SELECT last_seen_at FROM sessions");
+    assert_int_equal(db_step(s), DB_ROW);
+    char *v = xstrdup(db_col_text(s, 0));
+    db_finalize(s);
+    return v;
+}
+
+/* A page reads who asks and what it shows in one snapshot: the snapshot
+ * nests (only the outermost pair begins and ends it), and a last-use touch
+ * that falls due inside is written when it ends, not lost and not an error
+ * (a write inside a read snapshot fails on both engines). */
+static void test_session_in_snapshot(void **state)
+{
+    fx_t *f = *state;
+    char tok[STORE_TOKEN_LEN];
+    assert_int_equal(store_session_create(f->st, f->uid, false, tok), ST_OK);
+    char sql[160];
+    /* A minute and a half ago: due for a touch, well within the idle limit. */
+    time_t t = time(NULL) - 90;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char ago[32];
+    strftime(ago, sizeof ago, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+    snprintf(sql, sizeof sql, "UPDATE sessions SET last_seen_at = '%s'", ago);
+    assert_int_equal(db_exec(store_db(f->st), sql), DB_OK);
+    actor_t a;
+    assert_int_equal(store_read_begin(f->st), ST_OK);
+    assert_int_equal(store_session_find(f->st, tok, &a, NULL, NULL, 0), ST_OK);
+    assert_int_equal(store_read_begin(f->st), ST_OK); /* the page's own pair */
+    assert_int_equal(store_session_find(f->st, tok, &a, NULL, NULL, 0), ST_OK);
+    store_read_end(f->st);
+    assert_true(db_in_transaction(store_db(f->st))); /* still the outer snapshot */
+    char *v = last_seen(f);
+    assert_string_equal(v, ago); /* not yet */
+    free(v);
+    store_read_end(f->st);
+    assert_false(db_in_transaction(store_db(f->st)));
+    v = last_seen(f);
+    assert_true(strcmp(v, ago) > 0); /* touched at the end */
+    free(v);
+    /* A surplus end does nothing; a write works again afterwards. */
+    store_read_end(f->st);
+    assert_int_equal(store_session_end(f->st, tok), ST_OK);
+    assert_int_equal(store_session_actor(f->st, tok, &a, NULL), ST_NOT_FOUND);
+}
+
 static void test_throttle(void **state)
 {
     fx_t *f = *state;
@@ -240,12 +289,14 @@ int main(void)
     const struct CMUnitTest sq[] = {
         cmocka_unit_test(test_totp_vectors),
         cmocka_unit_test_setup_teardown(test_sessions, setup_sqlite, teardown),
+        cmocka_unit_test_setup_teardown(test_session_in_snapshot, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_throttle, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_api_tokens, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_totp_store, setup_sqlite, teardown),
     };
     const struct CMUnitTest pg_tests[] = {
         cmocka_unit_test_setup_teardown(test_sessions, setup_pg, teardown),
+        cmocka_unit_test_setup_teardown(test_session_in_snapshot, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_throttle, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_api_tokens, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_totp_store, setup_pg, teardown),

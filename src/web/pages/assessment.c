@@ -877,7 +877,7 @@ out:
 
 const route_t web_assessment_routes[] = {
     { HTTP_GET, "/assessments", page_list, 0, 0 },
-    { HTTP_GET, "/assessments/{id:int}", page_checklist, 0, 0 },
+    { HTTP_GET, "/assessments/{id:int}", page_checklist, ROUTE_SNAPSHOT, 0 },
     { HTTP_POST, "/assessments/{id:int}/items/{no:int}/answers/{side:side}", asm_page_answer_save,
       ROUTE_CHANGES_STATE, 0 },
     { HTTP_POST, "/assessments/{id:int}/items/{no:int}/review", asm_page_review,

@@ -492,7 +492,7 @@ static int page_plans(const http_req_t *req, http_resp_t *resp, const route_para
 }
 
 const route_t web_dashboard_routes[] = {
-    { HTTP_GET, "/", page_dashboard, 0, 0 },
+    { HTTP_GET, "/", page_dashboard, ROUTE_SNAPSHOT, 0 },
     { HTTP_GET, "/plans", page_plans, 0, 0 },
 };
 const size_t web_dashboard_nroutes = sizeof web_dashboard_routes / sizeof web_dashboard_routes[0];
