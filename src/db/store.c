@@ -414,6 +414,7 @@ void store_read_end(store_t *st)
     if (st->read_depth <= 0 || --st->read_depth > 0)
         return;
     db_rollback(st->db); /* nothing to keep: it only read */
+    st->head_valid = false;
     if (st->touch_hash[0]) {
         st_session_touch(st, st->touch_hash, st->touch_at);
         st->touch_hash[0] = '\0';

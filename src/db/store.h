@@ -347,7 +347,8 @@ int store_audit_verify(store_t *st, int64_t *count, int64_t *bad_seq);
 /* The last event's seq and hash (0 and "" for an empty trail).  A chain
  * proves every event up to the last one, not that later events were not
  * cut off the end: operators record the head off the machine and later
- * check it with store_audit_hash_at. */
+ * check it with store_audit_hash_at.  Inside a read snapshot whose session
+ * lookup (store_session_find) read it already, answered from that. */
 int store_audit_head(store_t *st, int64_t *seq, char hash[65]);
 /* The stored hash of event seq; ST_NOT_FOUND when it is gone. */
 int store_audit_hash_at(store_t *st, int64_t seq, char hash[65]);

@@ -142,6 +142,11 @@ int store_audit_verify(store_t *st, int64_t *count, int64_t *bad_seq)
 
 int store_audit_head(store_t *st, int64_t *seq, char hash[65])
 {
+    if (st->head_valid && st->read_depth > 0) {
+        *seq = st->head_seq;
+        snprintf(hash, 65, "%s", st->head_hash);
+        return ST_OK;
+    }
     *seq = 0;
     hash[0] = '\0';
     int step;

@@ -32,6 +32,11 @@ struct store {
      * when the snapshot ends: token hash ('\0' = none) and time. */
     char touch_hash[65];
     char touch_at[DB_NOW_LEN];
+    /* The audit chain's head as read inside the current outermost read
+     * snapshot (it cannot change there), for store_audit_head. */
+    bool head_valid;
+    int64_t head_seq;
+    char head_hash[65];
 };
 
 /* Record an error (message pair, printf-style with the same arguments) and

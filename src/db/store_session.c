@@ -138,16 +138,25 @@ int store_session_find(store_t *st, const char *token, actor_t *out, bool *totp_
     iso_at(t - STORE_SESSION_IDLE_S, idle);
     iso_at(t - 60, fresh);
     /* Every request asks this: the session, its user (enabled) and the
-     * user's organization (enabled) in one statement. */
+     * user's organization (enabled) in one statement; inside a read
+     * snapshot also the audit chain's head, which the page cache asks for
+     * next (store_audit_head answers from the memo). */
+#define SESSION_FIND(head_cols, head_join)                                                   \
+    "SELECT " USER_COLS ", s.stage, s.last_seen_at, u.login" head_cols                       \
+    " FROM sessions s JOIN users u ON u.id = s.user_id"                                      \
+    " LEFT JOIN organizations o ON o.id = u.org_id" head_join                                \
+    " WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3"                 \
+    " AND u.disabled = 0 AND (o.id IS NULL OR o.disabled = 0)"
+    bool with_head = st->read_depth > 0;
     int step;
     db_stmt_t *s = st_query(st, &step,
-                            "SELECT " USER_COLS ", s.stage, s.last_seen_at, u.login "
-                            "FROM sessions s JOIN users u ON u.id = s.user_id "
-                            "LEFT JOIN organizations o ON o.id = u.org_id "
-                            "WHERE s.token_hash = $1 AND s.expires_at > $2 AND "
-                            "s.last_seen_at > $3 AND u.disabled = 0 AND "
-                            "(o.id IS NULL OR o.disabled = 0)",
+                            with_head ? SESSION_FIND(", e.seq, e.hash",
+                                                     " LEFT JOIN (SELECT seq, hash FROM"
+                                                     " audit_events ORDER BY seq DESC LIMIT 1) e"
+                                                     " ON 1 = 1")
+                                      : SESSION_FIND("", ""),
                             "sss", hash, now, idle);
+#undef SESSION_FIND
     if (!s)
         return st->last_rc;
     if (step != DB_ROW) {
@@ -159,6 +168,12 @@ int store_session_find(store_t *st, const char *token, actor_t *out, bool *totp_
     bool stale = strcmp(db_col_text(s, 6), fresh) < 0;
     if (login && loginsz)
         snprintf(login, loginsz, "%s", db_col_text(s, 7));
+    if (with_head) {
+        st->head_seq = db_col_is_null(s, 8) ? 0 : db_col_int64(s, 8);
+        snprintf(st->head_hash, sizeof st->head_hash, "%s",
+                 db_col_is_null(s, 9) ? "" : db_col_text(s, 9));
+        st->head_valid = true;
+    }
     db_finalize(s);
     if (stale && st->read_depth > 0) {
         /* A write inside a read snapshot fails: touch when it ends. */

@@ -193,6 +193,29 @@ static void test_session_in_snapshot(void **state)
     free(v);
     /* A surplus end does nothing; a write works again afterwards. */
     store_read_end(f->st);
+    int64_t seq0, seq1, seq2;
+    char h0[65], h1[65], h2[65];
+    assert_int_equal(store_audit_head(f->st, &seq0, h0), ST_OK);
+    char tok2[STORE_TOKEN_LEN];
+    assert_int_equal(store_session_create(f->st, f->uid, false, tok2), ST_OK); /* audited */
+    /* The head read with the session inside a snapshot is the one stored. */
+    assert_int_equal(store_read_begin(f->st), ST_OK);
+    assert_int_equal(store_session_find(f->st, tok, &a, NULL, NULL, 0), ST_OK);
+    assert_int_equal(store_audit_head(f->st, &seq1, h1), ST_OK);
+    store_read_end(f->st);
+    assert_int_equal(store_audit_head(f->st, &seq2, h2), ST_OK);
+    assert_true(seq1 > seq0);
+    assert_int_equal(seq1, seq2);
+    assert_string_equal(h1, h2);
+    assert_int_equal(strlen(h1), 64);
+    /* The next snapshot reads it again: a later write shows. */
+    assert_int_equal(store_session_create(f->st, f->uid, false, tok2), ST_OK); /* audited */
+    assert_int_equal(store_read_begin(f->st), ST_OK);
+    assert_int_equal(store_session_find(f->st, tok, &a, NULL, NULL, 0), ST_OK);
+    assert_int_equal(store_audit_head(f->st, &seq2, h2), ST_OK);
+    store_read_end(f->st);
+    assert_int_equal(seq2, seq1 + 1);
+    assert_string_not_equal(h1, h2);
     assert_int_equal(store_session_end(f->st, tok), ST_OK);
     assert_int_equal(store_session_actor(f->st, tok, &a, NULL), ST_NOT_FOUND);
 }
