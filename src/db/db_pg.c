@@ -22,7 +22,15 @@ typedef struct pg_db {
     db_t base;
     PGconn *c;
     uint64_t next_name;
+    /* A read snapshot begun but not yet sent (pg_begin): its BEGIN goes to
+     * the server with the first statement, in one round trip. */
+    bool begin_pending;
 } pg_db_t;
+
+/* What pg_begin sends (see there). */
+#define PG_BEGIN_READ "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+#define PG_BEGIN_WRITE "BEGIN ISOLATION LEVEL READ COMMITTED"
+#define PG_TAKE_LOCK "SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")"
 
 typedef struct pg_stmt {
     db_stmt_t base;
@@ -103,8 +111,13 @@ static void pg_quiet(void *arg, const char *message)
 
 /* Run one parameterized statement whose result is not needed.  Returns
  * DB_OK or an error. */
+static int pg_send_begin(pg_db_t *d);
+
 static int pg_run(pg_db_t *d, const char *sql, int n, const char *const *vals)
 {
+    int rc0 = pg_send_begin(d);
+    if (rc0 < 0)
+        return rc0;
     PGresult *r = PQexecParams(d->c, sql, n, NULL, vals, NULL, NULL, 0);
     ExecStatusType s = PQresultStatus(r);
     int rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? DB_OK : pg_fail(d, r);
@@ -290,13 +303,64 @@ static int64_t pg_changes(PGresult *r)
     return strtoll(PQcmdTuples(r), NULL, 10);
 }
 
+/* Run statement s together with the BEGIN that pg_begin deferred: one
+ * pipeline, one round trip.  Returns s's result, or a failed BEGIN's error
+ * in its place. */
+static PGresult *pg_exec_with_begin(pg_db_t *d, pg_stmt_t *s)
+{
+    if (PQenterPipelineMode(d->c) != 1) /* not idle: the long way */
+        return pg_send_begin(d) < 0 ? NULL
+                                    : PQexecPrepared(d->c, s->name, s->base.nparams,
+                                                     (const char *const *)s->vals, s->lens,
+                                                     s->fmts, 0);
+    d->begin_pending = false;
+    bool sent = PQsendQueryParams(d->c, PG_BEGIN_READ, 0, NULL, NULL, NULL, NULL, 0) == 1 &&
+                PQsendQueryPrepared(d->c, s->name, s->base.nparams, (const char *const *)s->vals,
+                                    s->lens, s->fmts, 0) == 1 &&
+                PQpipelineSync(d->c) == 1;
+    if (!sent) {
+        PQexitPipelineMode(d->c);
+        return NULL; /* pg_fail reports the connection's error */
+    }
+    /* Each query's results end with a NULL; the sync point ends them all.
+     * Query 0 is the BEGIN, query 1 the statement. */
+    PGresult *mine = NULL, *err = NULL;
+    for (int q = 0;;) {
+        PGresult *r = PQgetResult(d->c);
+        if (!r) {
+            if (++q > 2 && PQstatus(d->c) == CONNECTION_BAD)
+                break;
+            continue;
+        }
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_PIPELINE_SYNC) {
+            PQclear(r);
+            break;
+        }
+        if (q == 1 && !mine)
+            mine = r;
+        else if (!err && st != PGRES_COMMAND_OK)
+            err = r;
+        else
+            PQclear(r);
+    }
+    PQexitPipelineMode(d->c);
+    if (err) {
+        PQclear(mine);
+        return err;
+    }
+    return mine;
+}
+
 static int pg_step(db_stmt_t *st)
 {
     pg_stmt_t *s = (pg_stmt_t *)st;
     pg_db_t *d = (pg_db_t *)st->db;
     if (!s->res) {
-        PGresult *r = PQexecPrepared(d->c, s->name, st->nparams, (const char *const *)s->vals, s->lens,
-                                     s->fmts, 0);
+        PGresult *r = d->begin_pending
+                          ? pg_exec_with_begin(d, s)
+                          : PQexecPrepared(d->c, s->name, st->nparams, (const char *const *)s->vals,
+                                           s->lens, s->fmts, 0);
         ExecStatusType status = PQresultStatus(r);
         if (status == PGRES_COMMAND_OK) {
             st->changes = pg_changes(r);
@@ -399,6 +463,13 @@ static int pg_lock_wait(db_t *db, int ms)
 static int pg_exec(db_t *db, const char *sql)
 {
     pg_db_t *d = (pg_db_t *)db;
+    if (d->begin_pending && (strcmp(sql, "COMMIT") == 0 || strcmp(sql, "ROLLBACK") == 0)) {
+        d->begin_pending = false; /* nothing was sent: nothing to end */
+        return DB_OK;
+    }
+    int rc0 = pg_send_begin(d);
+    if (rc0 < 0)
+        return rc0;
     PGresult *r = PQexec(d->c, sql);
     ExecStatusType s = PQresultStatus(r);
     int rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_EMPTY_QUERY ? DB_OK : pg_fail(d, r);
@@ -406,15 +477,31 @@ static int pg_exec(db_t *db, const char *sql)
     return rc;
 }
 
+/* Send a deferred BEGIN on its own (before anything but a prepared
+ * statement's first step). */
+static int pg_send_begin(pg_db_t *d)
+{
+    if (!d->begin_pending)
+        return DB_OK;
+    d->begin_pending = false;
+    return pg_exec(&d->base, PG_BEGIN_READ);
+}
+
 /* Writers: READ COMMITTED and one advisory lock, so writers run one at a
  * time and each statement sees everything committed before it (a snapshot
  * isolation level would take its snapshot before the lock wait and then
- * fail with serialization errors).  Readers: a read-only snapshot. */
+ * fail with serialization errors); a lock wait that fails is reported
+ * here.  Readers: a read-only snapshot whose BEGIN is not sent yet: it
+ * travels with the first statement (pg_exec_with_begin), and a snapshot
+ * that runs none costs no round trip at all. */
 static int pg_begin(db_t *db, bool write)
 {
-    if (!write)
-        return pg_exec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-    int rc = pg_exec(db, "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")");
+    pg_db_t *d = (pg_db_t *)db;
+    if (!write) {
+        d->begin_pending = true;
+        return DB_OK;
+    }
+    int rc = pg_exec(db, PG_BEGIN_WRITE "; " PG_TAKE_LOCK);
     if (rc < 0) {
         char *keep = xstrdup(db_errmsg(db));
         pg_exec(db, "ROLLBACK");

@@ -751,6 +751,38 @@ static void test_transactions(void **state)
     assert_int_equal(db_rollback(other), DB_OK);
     assert_int_equal(q_int(db, "SELECT count(*) FROM organizations", NULL, NULL), 2);
 
+    /* On PostgreSQL a read snapshot's BEGIN travels with its first
+     * statement: that statement runs inside it (repeatable read, read
+     * only); a failing first statement spoils it like any error; one that
+     * runs nothing ends cleanly. */
+    if (is_pg(f)) {
+        assert_int_equal(db_begin_read(other), DB_OK);
+        assert_int_equal(q_int(other,
+                               "SELECT CASE WHEN current_setting('transaction_isolation')"
+                               " = 'repeatable read' AND current_setting('transaction_read_only')"
+                               " = 'on' THEN 1 ELSE 0 END",
+                               NULL, NULL),
+                         1);
+        assert_int_equal(db_commit(other), DB_OK);
+        assert_int_equal(q_int(other, "SELECT CASE WHEN current_setting('transaction_read_only')"
+                                      " = 'off' THEN 1 ELSE 0 END",
+                               NULL, NULL),
+                         1);
+        assert_int_equal(db_begin_read(other), DB_OK);
+        db_stmt_t *bad = db_prepare(other, "SELECT 1 / (count(*) - count(*)) FROM organizations");
+        assert_non_null(bad);
+        assert_true(db_step(bad) < 0);
+        db_finalize(bad);
+        assert_int_equal(db_exec(other, "SELECT 1"), DB_ERR_MISUSE); /* spoiled */
+        assert_int_equal(db_rollback(other), DB_OK);
+        assert_int_equal(db_begin_read(other), DB_OK);
+        assert_int_equal(db_rollback(other), DB_OK); /* ran nothing */
+        assert_int_equal(db_begin_write(other), DB_OK);
+        assert_int_equal(add_org(other, "bank", "T銀行", NULL, NULL), DB_OK);
+        assert_int_equal(db_rollback(other), DB_OK);
+        assert_int_equal(q_int(other, "SELECT count(*) FROM organizations", NULL, NULL), 2);
+    }
+
     /* A statement still running when the transaction ends is reset. */
     assert_int_equal(db_begin_write(db), DB_OK);
     db_stmt_t *st = db_prepare(db, "SELECT name FROM organizations ORDER BY name");
