@@ -245,6 +245,41 @@ stop_with TERM # a second SIGTERM while stopping changes nothing
 contains "$T/main.log" "stopped" "the server says it stopped"
 check_code 000 "nothing listens after the stop" "$U/healthz"
 
+# ---- connections: limits, a port in use ------------------------------------
+
+# The server accepts on its own thread and hands connections to its workers:
+# the per-address limit holds there too, a refused connection is closed at
+# once, and the ones it kept still work.  A second server cannot take the
+# same port.
+start limits --threads 2 --max-conn-per-ip 2
+if [ -n "$port" ]; then
+    exec 5<>"/dev/tcp/127.0.0.1/$port" 6<>"/dev/tcp/127.0.0.1/$port"
+    sleep 0.3
+    exec 7<>"/dev/tcp/127.0.0.1/$port"
+    start_ns=$(date +%s%N)
+    timeout 5 cat <&7 >/dev/null
+    ms=$((($(date +%s%N) - start_ns) / 1000000))
+    [ "$ms" -lt 4000 ] && ok "a third connection from one address is closed at once (${ms} ms)" ||
+        notok "a third connection from one address was kept open (${ms} ms)"
+    exec 7<&-
+    for fd in 5 6; do
+        printf 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >&"$fd"
+        timeout 5 head -1 <&"$fd" | tr -d '\r' >"$T/r1"
+        contains "$T/r1" "HTTP/1.1 200" "connection $((fd - 4)) of the two allowed is served"
+    done
+    exec 5<&- 6<&-
+    sleep 0.3
+    check_code 200 "a new connection once they are closed" "http://127.0.0.1:$port/healthz"
+    expect 1 "a second server on the same port fails" -- "$BIN" --lang en serve \
+        --listen "127.0.0.1:$port"
+    contains "$T/err" "cannot listen" "… saying it cannot listen there"
+    check_code 200 "the first server still answers" "http://127.0.0.1:$port/healthz"
+    stop_with TERM
+    [ "$st" = 0 ] && ok "it stops with exit 0" || notok "it stops: exit $st"
+else
+    notok "a server with --max-conn-per-ip 2 did not start"
+fi
+
 # ---- TLS, and SIGINT -------------------------------------------------------
 
 if command -v openssl >/dev/null &&
