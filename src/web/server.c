@@ -476,7 +476,7 @@ web_server_t *web_server_start(const web_server_opt_t *opt, web_app_t *app, char
         (unsigned)(opt->max_conn_per_ip ? opt->max_conn_per_ip : 128),
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(opt->timeout_s ? opt->timeout_s : 30),
         MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(opt->conn_memory ? opt->conn_memory : 64 * 1024),
+        (size_t)(opt->conn_memory ? opt->conn_memory : 32 * 1024),
         MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
         MHD_OPTION_NOTIFY_COMPLETED, on_done, s,

@@ -47,7 +47,7 @@ typedef struct web_server_opt {
     unsigned max_conn;         /* 0 = 512 */
     unsigned max_conn_per_ip;  /* 0 = 128 (a load balancer counts as one) */
     unsigned timeout_s;        /* idle connections close; 0 = 30 */
-    size_t conn_memory;        /* per-connection pool; 0 = 64 KiB */
+    size_t conn_memory;        /* per-connection pool; 0 = 32 KiB (the library zeroes it after every request) */
     unsigned grace_ms;         /* wait for requests in flight; 0 = 10000 */
     bool quiet;                /* no request log */
 } web_server_opt_t;
