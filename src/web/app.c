@@ -163,6 +163,11 @@ void web_app_set_page_cache(web_app_t *app, size_t max_bytes)
     app->pages = max_bytes ? pagecache_new(max_bytes) : NULL;
 }
 
+static void release_page(void *b)
+{
+    pagecache_body_release(b);
+}
+
 bool web_cache_get(web_ctx_t *c, char **key)
 {
     *key = NULL;
@@ -182,8 +187,12 @@ bool web_cache_get(web_ctx_t *c, char **key)
     *key = xasprintf("%" PRId64 "|%s|%s|%d|%" PRId64 "|%s|%s?%s", gen, head, today,
                      (int)req->lang, c->actor.user_id, c->csrf, req->path,
                      req->query ? req->query : "");
-    if (!pagecache_get(c->app->pages, *key, &c->resp->body))
+    pagecache_body_t *b = pagecache_get_shared(c->app->pages, *key);
+    if (!b)
         return false;
+    size_t len;
+    const char *data = pagecache_body_data(b, &len);
+    http_resp_share(c->resp, data, len, release_page, b);
     free(*key);
     *key = NULL;
     return true;

@@ -777,12 +777,59 @@ void http_resp_init(http_resp_t *resp)
     buf_init(&resp->body, HTTP_MAX_RESP_BODY);
 }
 
+/* Release shared bytes, if any. */
+static void unshare(http_resp_t *resp)
+{
+    if (resp->shared && resp->shared_release)
+        resp->shared_release(resp->shared_arg);
+    resp->shared = NULL;
+    resp->shared_len = 0;
+    resp->shared_release = NULL;
+    resp->shared_arg = NULL;
+}
+
 void http_resp_free(http_resp_t *resp)
 {
     free(resp->content_type);
     http_kvs_free(&resp->headers);
     buf_free(&resp->body);
+    unshare(resp);
     memset(resp, 0, sizeof *resp);
+}
+
+void http_resp_share(http_resp_t *resp, const char *data, size_t len,
+                     void (*release)(void *arg), void *arg)
+{
+    unshare(resp);
+    buf_reset(&resp->body);
+    resp->shared = data;
+    resp->shared_len = len;
+    resp->shared_release = release;
+    resp->shared_arg = arg;
+}
+
+const char *http_resp_body(const http_resp_t *resp, size_t *len)
+{
+    if (resp->shared) {
+        *len = resp->shared_len;
+        return resp->shared;
+    }
+    *len = resp->body.len;
+    return resp->body.p ? resp->body.p : "";
+}
+
+const char *http_resp_unshare(http_resp_t *resp, size_t *len, void (**release)(void *),
+                              void **arg)
+{
+    const char *p = resp->shared;
+    *len = resp->shared_len;
+    *release = resp->shared_release;
+    *arg = resp->shared_arg;
+    resp->shared = NULL;
+    resp->shared_len = 0;
+    resp->shared_release = NULL;
+    resp->shared_arg = NULL;
+    return p;
 }
 
 void http_resp_reset(http_resp_t *resp)
@@ -791,6 +838,7 @@ void http_resp_reset(http_resp_t *resp)
     resp->content_type = NULL;
     http_kvs_free(&resp->headers);
     buf_reset(&resp->body);
+    unshare(resp);
     resp->status = 200;
     resp->cacheable = false;
 }

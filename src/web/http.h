@@ -192,10 +192,26 @@ typedef struct http_resp {
     http_kvs_t headers;  /* extra headers, in order (Set-Cookie may repeat) */
     buf_t body;          /* capped at HTTP_MAX_RESP_BODY */
     bool cacheable;      /* false: finish() adds Cache-Control: no-store */
+    /* Instead of body, bytes someone else owns (http_resp_share): the
+     * server sends them without a copy and then calls release(arg). */
+    const char *shared;
+    size_t shared_len;
+    void (*shared_release)(void *arg);
+    void *shared_arg;
 } http_resp_t;
 
 void http_resp_init(http_resp_t *resp);
 void http_resp_free(http_resp_t *resp);
+/* The body is len bytes at data, owned elsewhere: release(arg) is called
+ * once they are sent (or the response is reset or freed); body empties. */
+void http_resp_share(http_resp_t *resp, const char *data, size_t len,
+                     void (*release)(void *arg), void *arg);
+/* The body's bytes, wherever they are. */
+const char *http_resp_body(const http_resp_t *resp, size_t *len);
+/* Hand the shared bytes over (to the server's send): the response forgets
+ * them without releasing; NULL when the body is not shared. */
+const char *http_resp_unshare(http_resp_t *resp, size_t *len, void (**release)(void *),
+                              void **arg);
 /* Empty the response to its initial state (status 200, no headers). */
 void http_resp_reset(http_resp_t *resp);
 void http_resp_set_type(http_resp_t *resp, const char *content_type);

@@ -3,6 +3,7 @@
 #include "util/xmem.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,11 +11,17 @@
 /* A few dozen entries at most (pages are tens of kilobytes and the budget
  * a few megabytes), so a linear scan comparing hashes first is as fast as
  * any index and has nothing to get wrong. */
+struct pagecache_body {
+    atomic_size_t refs; /* the entry's, while it is cached, and every reader's */
+    size_t len;
+    char data[];
+};
+
 typedef struct entry {
     uint64_t hash;
     char *key;
     size_t keylen;
-    char *body;
+    pagecache_body_t *body;
     size_t len;
     unsigned long long used; /* tick of the last hit or put */
 } entry_t;
@@ -55,11 +62,23 @@ pagecache_t *pagecache_new(size_t max_bytes)
     return pc;
 }
 
+void pagecache_body_release(pagecache_body_t *b)
+{
+    if (b && atomic_fetch_sub(&b->refs, 1) == 1)
+        free(b);
+}
+
+const char *pagecache_body_data(const pagecache_body_t *b, size_t *len)
+{
+    *len = b->len;
+    return b->data;
+}
+
 static void drop(pagecache_t *pc, size_t i)
 {
     pc->bytes -= cost(&pc->v[i]);
     free(pc->v[i].key);
-    free(pc->v[i].body);
+    pagecache_body_release(pc->v[i].body);
     pc->v[i] = pc->v[--pc->n];
 }
 
@@ -82,30 +101,34 @@ static entry_t *find(pagecache_t *pc, uint64_t hash, const char *key)
     return NULL;
 }
 
-bool pagecache_get(pagecache_t *pc, const char *key, buf_t *out)
+pagecache_body_t *pagecache_get_shared(pagecache_t *pc, const char *key)
 {
     if (!pc || !key)
-        return false;
+        return NULL;
     uint64_t hash = fnv1a(key);
-    bool hit = false;
     pthread_mutex_lock(&pc->lock);
     entry_t *e = find(pc, hash, key);
+    pagecache_body_t *b = NULL;
     if (e) {
-        size_t mark = out->len;
-        if (buf_add(out, e->body, e->len) == 0) {
-            e->used = ++pc->tick;
-            hit = true;
-        } else if (out->p && mark <= out->len) {
-            out->len = mark;
-            out->p[mark] = '\0';
-        }
-    }
-    if (hit)
+        b = e->body;
+        atomic_fetch_add(&b->refs, 1);
+        e->used = ++pc->tick;
         pc->hits++;
-    else
+    } else {
         pc->misses++;
+    }
     pthread_mutex_unlock(&pc->lock);
-    return hit;
+    return b;
+}
+
+bool pagecache_get(pagecache_t *pc, const char *key, buf_t *out)
+{
+    pagecache_body_t *b = pagecache_get_shared(pc, key);
+    if (!b)
+        return false;
+    bool ok = buf_add(out, b->data, b->len) == 0;
+    pagecache_body_release(b);
+    return ok;
 }
 
 void pagecache_put(pagecache_t *pc, const char *key, const char *body, size_t len)
@@ -117,8 +140,10 @@ void pagecache_put(pagecache_t *pc, const char *key, const char *body, size_t le
         return;
     /* Copy outside the lock: a page is tens of kilobytes. */
     entry_t fresh = { .hash = fnv1a(key), .key = xstrdup(key), .keylen = keylen, .len = len };
-    fresh.body = xmalloc(len ? len : 1);
-    memcpy(fresh.body, body, len);
+    fresh.body = xmalloc(sizeof *fresh.body + (len ? len : 1));
+    atomic_init(&fresh.body->refs, 1);
+    fresh.body->len = len;
+    memcpy(fresh.body->data, body, len);
     pthread_mutex_lock(&pc->lock);
     entry_t *old = find(pc, fresh.hash, key);
     if (old)

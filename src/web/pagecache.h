@@ -11,8 +11,9 @@
  * exact rendering; an entry is never invalidated, only evicted, least
  * recently used first, to stay within a byte budget.
  *
- * Thread-safe (one mutex; a hit copies the body out under it).  A cache
- * made with a budget of 0 stores nothing.
+ * Thread-safe (one mutex, held for a lookup, never for a copy: a hit
+ * shares the stored body by reference count).  A cache made with a budget
+ * of 0 stores nothing.
  */
 #ifndef APICHECK_WEB_PAGECACHE_H
 #define APICHECK_WEB_PAGECACHE_H
@@ -28,8 +29,18 @@ typedef struct pagecache pagecache_t;
 pagecache_t *pagecache_new(size_t max_bytes);
 void pagecache_free(pagecache_t *pc);
 
-/* On a hit, append the body to out and return true (false also when out's
- * cap would be passed, leaving out as it was). */
+/* A stored body, shared: it stays valid until its reader releases it, even
+ * when the cache replaces or evicts the entry meanwhile. */
+typedef struct pagecache_body pagecache_body_t;
+
+/* On a hit, a reference to the body (release it with
+ * pagecache_body_release, from any thread), else NULL. */
+pagecache_body_t *pagecache_get_shared(pagecache_t *pc, const char *key);
+const char *pagecache_body_data(const pagecache_body_t *b, size_t *len);
+void pagecache_body_release(pagecache_body_t *b);
+
+/* On a hit, append a copy of the body to out and return true (false also
+ * when out's cap would be passed, leaving out as it was). */
 bool pagecache_get(pagecache_t *pc, const char *key, buf_t *out);
 /* Keep a copy of body under key (replacing an entry of the same key);
  * bodies larger than a quarter of the budget are not kept. */

@@ -255,11 +255,25 @@ static enum MHD_Result respond(conn_req_t *cr, struct MHD_Connection *c, int sta
     http_resp_t resp;
     http_resp_init(&resp);
     web_respond(cr->srv->app, &cr->req, status, &resp);
-    size_t len = resp.body.len;
-    char *body = buf_take(&resp.body);
-    struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback(len, body, free);
+    size_t len;
+    void (*release)(void *);
+    void *arg;
+    const char *shared = http_resp_unshare(&resp, &len, &release, &arg);
+    struct MHD_Response *r;
+    if (shared) {
+        /* Sent from where it is (a cached page); released when sent. */
+        r = MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)shared, release,
+                                                                   arg);
+        if (!r && release)
+            release(arg);
+    } else {
+        len = resp.body.len;
+        char *body = buf_take(&resp.body);
+        r = MHD_create_response_from_buffer_with_free_callback(len, body, free);
+        if (!r)
+            free(body);
+    }
     if (!r) {
-        free(body);
         http_resp_free(&resp);
         return MHD_NO;
     }
@@ -684,13 +698,15 @@ int web_handle_buffer(web_app_t *app, const char *buf, size_t len, buf_t *out)
     buf_printf(out, "HTTP/1.1 %d %s\r\n", resp.status, http_status_text(resp.status));
     buf_printf(out, "Content-Type: %s\r\n", resp.content_type);
     bool no_body = r.method == HTTP_HEAD || resp.status == 204 || resp.status == 304;
+    size_t blen;
+    const char *body = http_resp_body(&resp, &blen);
     if (resp.status != 204 && resp.status != 304)
-        buf_printf(out, "Content-Length: %zu\r\n", resp.body.len);
+        buf_printf(out, "Content-Length: %zu\r\n", blen);
     for (size_t i = 0; i < resp.headers.n; i++)
         buf_printf(out, "%s: %s\r\n", resp.headers.v[i].name, resp.headers.v[i].value);
     buf_adds(out, "Connection: close\r\n\r\n");
     if (!no_body)
-        buf_add(out, resp.body.p ? resp.body.p : "", resp.body.len);
+        buf_add(out, body, blen);
     st = resp.status;
     http_resp_free(&resp);
     http_req_free(&r);

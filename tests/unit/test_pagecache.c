@@ -1,8 +1,9 @@
 /* Unit tests for web/pagecache: hits return the exact bytes, a key names
  * one rendering (a different generation, viewer or query misses), the
  * byte budget holds with least-recently-used eviction, oversize pages are
- * not kept, a full output buffer is left as it was, and threads hammering
- * one cache see only whole, correct bodies. */
+ * not kept, a full output buffer is left as it was, a shared body outlives
+ * its entry until released, and threads hammering one cache see only
+ * whole, correct bodies. */
 #include "testutil.h"
 
 #include "util/buf.h"
@@ -108,6 +109,45 @@ static void test_out_cap(void **state)
     pagecache_free(pc);
 }
 
+/* A shared body stays whole after the cache replaced, evicted or freed
+ * its entry, until its reader releases it (ASan checks the rest). */
+static void test_shared(void **state)
+{
+    (void)state;
+    pagecache_t *pc = pagecache_new(4600);
+    assert_null(pagecache_get_shared(pc, "k"));
+    char page[1000];
+    memset(page, 'p', sizeof page);
+    pagecache_put(pc, "k", page, sizeof page);
+    pagecache_body_t *a = pagecache_get_shared(pc, "k");
+    pagecache_body_t *b = pagecache_get_shared(pc, "k");
+    assert_non_null(a);
+    assert_ptr_equal(a, b);
+    pagecache_put(pc, "k", "replaced", 8); /* the entry lets go of a */
+    pagecache_body_t *c = pagecache_get_shared(pc, "k");
+    size_t n;
+    const char *d = pagecache_body_data(c, &n);
+    assert_int_equal(n, 8);
+    assert_memory_equal(d, "replaced", 8);
+    char key[16];
+    for (int i = 0; i < 8; i++) { /* evicts "k" */
+        snprintf(key, sizeof key, "e%d", i);
+        pagecache_put(pc, key, page, sizeof page);
+    }
+    assert_null(pagecache_get_shared(pc, "k"));
+    pagecache_free(pc);
+    d = pagecache_body_data(a, &n);
+    assert_int_equal(n, sizeof page);
+    assert_memory_equal(d, page, sizeof page);
+    pagecache_body_release(a);
+    d = pagecache_body_data(b, &n);
+    assert_memory_equal(d, page, sizeof page);
+    pagecache_body_release(b);
+    assert_memory_equal(pagecache_body_data(c, &n), "replaced", 8);
+    pagecache_body_release(c);
+    pagecache_body_release(NULL);
+}
+
 /* Threads putting and getting over a small key space: every hit is one
  * whole body, the one that belongs to its key. */
 #define THREADS 4
@@ -134,12 +174,22 @@ static void *worker(void *arg)
         if (seed & 0x100) {
             body_for(k, body, n);
             pagecache_put(shared, key, body, n);
-        } else {
+        } else if (seed & 0x200) {
             buf_reset(&out);
             if (pagecache_get(shared, key, &out)) {
                 body_for(k, want, n);
                 if (out.len != n || memcmp(out.p, want, n) != 0)
                     bad++;
+            }
+        } else {
+            pagecache_body_t *b = pagecache_get_shared(shared, key);
+            if (b) {
+                size_t len;
+                const char *d = pagecache_body_data(b, &len);
+                body_for(k, want, n);
+                if (len != n || memcmp(d, want, n) != 0)
+                    bad++;
+                pagecache_body_release(b);
             }
         }
     }
@@ -172,6 +222,7 @@ int main(void)
         cmocka_unit_test(test_hit_miss),
         cmocka_unit_test(test_budget_lru),
         cmocka_unit_test(test_out_cap),
+        cmocka_unit_test(test_shared),
         cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
