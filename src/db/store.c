@@ -102,6 +102,7 @@ int st_end_create(store_t *st, int rc, int64_t *id, int64_t new_id)
 
 int st_begin_write(store_t *st)
 {
+    st->head_valid = false;
     int rc = db_begin_write(st->db);
     return rc == DB_OK ? ST_OK : st_db_fail(st, rc);
 }
@@ -402,6 +403,7 @@ int store_read_begin(store_t *st)
         st->read_depth++;
         return ST_OK;
     }
+    st->head_valid = false;
     int rc = db_begin_read(st->db);
     if (rc != DB_OK)
         return st_db_fail(st, rc);

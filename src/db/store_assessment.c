@@ -429,12 +429,24 @@ static int answer_ctx_load(store_t *st, const actor_t *a, int64_t id, int no, si
     memset(c, 0, sizeof *c);
     *tg = 0;
     answer_from_row(NULL, 0, no, side, out, version);
+    /* In a write (a save) also the audit chain's head and the actor's
+     * login, which the save's audit event needs next: no other writer can
+     * move them before it (store_audit_append). */
+#define ANSWER_CTX(head_cols, head_join)                                                     \
+    "SELECT " SA_CTX_COLS ", " SA_ITEM_TARGET("$4") ", " SA_ANSWER_COLS head_cols SA_CTX_FROM \
+    " LEFT JOIN answers x ON x.assessment_id = a.id AND x.item_no = $4 AND x.side = $5"      \
+    head_join SA_CTX_WHERE
+    bool write = db_in_write_transaction(st->db);
     int src = 0;
     db_stmt_t *s = st_query(st, &src,
-                            "SELECT " SA_CTX_COLS ", " SA_ITEM_TARGET("$4") ", " SA_ANSWER_COLS
-                            SA_CTX_FROM " LEFT JOIN answers x ON x.assessment_id = a.id"
-                            " AND x.item_no = $4 AND x.side = $5" SA_CTX_WHERE,
-                            "inins", id, a->operator_ ? 1 : 0, a->org_id, no, side_code(side));
+                            write ? ANSWER_CTX(", e.seq, e.hash, (SELECT login FROM users"
+                                               " WHERE id = $6)",
+                                               " LEFT JOIN (SELECT seq, hash FROM audit_events"
+                                               " ORDER BY seq DESC LIMIT 1) e ON 1 = 1")
+                                  : ANSWER_CTX("", ""),
+                            write ? "ininsi" : "inins", id, a->operator_ ? 1 : 0, a->org_id, no,
+                            side_code(side), a->user_id);
+#undef ANSWER_CTX
     if (!s)
         return sa_q_err(st);
     int rc = src == DB_ROW ? sa_ctx_row(st, a, s, id, c) : asm_not_found(st, id);
@@ -442,6 +454,9 @@ static int answer_ctx_load(store_t *st, const actor_t *a, int64_t id, int no, si
         if (!db_col_is_null(s, 7))
             *tg = target_parse(db_col_text(s, 7));
         answer_from_row(s, 8, no, side, out, version);
+        if (write)
+            st_head_keep(st, a->user_id, db_col_is_null(s, 15) ? 0 : db_col_int64(s, 15),
+                         db_col_text(s, 16), db_col_text(s, 17));
     }
     db_finalize(s);
     return rc;

@@ -13,6 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+void st_head_keep(store_t *st, int64_t uid, int64_t seq, const char *hash, const char *login)
+{
+    st->head_valid = true;
+    st->head_seq = seq;
+    snprintf(st->head_hash, sizeof st->head_hash, "%s", seq && hash ? hash : "");
+    st->head_uid = 0;
+    if (uid && login && strlen(login) < sizeof st->head_login) {
+        st->head_uid = uid;
+        snprintf(st->head_login, sizeof st->head_login, "%s", login);
+    }
+}
+
 int store_audit_append(store_t *st, const actor_t *a, const char *action,
                        const char *object_type, const char *object_id, const char *before,
                        const char *after)
@@ -24,6 +36,16 @@ int store_audit_append(store_t *st, const actor_t *a, const char *action,
     int64_t last = 0;
     char prev[AUDIT_HASH_HEX] = AUDIT_GENESIS;
     char *login = NULL;
+    /* Kept by an earlier read of this transaction (or its previous event):
+     * no query. */
+    bool kept = st->head_valid && db_in_write_transaction(st->db) &&
+                (!a->user_id || st->head_uid == a->user_id);
+    if (kept) {
+        last = st->head_seq;
+        snprintf(prev, sizeof prev, "%s", last ? st->head_hash : AUDIT_GENESIS);
+        login = a->user_id ? xstrdup(st->head_login) : NULL;
+        goto append;
+    }
     /* The chain's head and the actor's login in one round trip (an empty
      * chain and a system actor give NULLs). */
     db_stmt_t *s = st_query(st, &step,
@@ -43,6 +65,7 @@ int store_audit_append(store_t *st, const actor_t *a, const char *action,
             login = st_col_dup(s, 2);
     }
     db_finalize(s);
+append:;
     char now[DB_NOW_LEN];
     db_now(now);
     audit_event_t e = { last + 1, now, a->user_id, login, a->org_id, action, object_type,
@@ -56,6 +79,11 @@ int store_audit_append(store_t *st, const actor_t *a, const char *action,
                      "$11, $12)",
                      "isisisssssss", e.seq, now, a->user_id, login, a->org_id, action,
                      object_type, object_id, before, after, prev, hash);
+    /* The next event of this transaction follows this one. */
+    if (rc == ST_OK)
+        st_head_keep(st, a->user_id, e.seq, hash, login);
+    else
+        st->head_valid = false;
     free(login);
     return rc;
 }

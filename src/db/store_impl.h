@@ -32,11 +32,15 @@ struct store {
      * when the snapshot ends: token hash ('\0' = none) and time. */
     char touch_hash[65];
     char touch_at[DB_NOW_LEN];
-    /* The audit chain's head as read inside the current outermost read
-     * snapshot (it cannot change there), for store_audit_head. */
+    /* The audit chain's head as read inside the current read snapshot or
+     * write transaction, where nobody else can move it (a snapshot; the
+     * writers' lock), for store_audit_head and store_audit_append; in a
+     * write also the login of user head_uid.  Cleared when either begins. */
     bool head_valid;
     int64_t head_seq;
     char head_hash[65];
+    int64_t head_uid;   /* 0: no login kept */
+    char head_login[72];
 };
 
 /* Record an error (message pair, printf-style with the same arguments) and
@@ -57,6 +61,10 @@ int st_commit(store_t *st);
 int st_end_create(store_t *st, int rc, int64_t *id, int64_t new_id);
 /* Begin a write transaction; ST_OK or the mapped error. */
 int st_begin_write(store_t *st);
+/* Keep the audit chain's head (seq 0 and hash NULL for an empty chain)
+ * and the login of user uid (NULL: none kept), read in the current read
+ * snapshot or write transaction (see struct store). */
+void st_head_keep(store_t *st, int64_t uid, int64_t seq, const char *hash, const char *login);
 /* Move a session's last use (token hash) to now, best effort: a busy
  * database waits briefly and the touch is dropped. */
 void st_session_touch(store_t *st, const char *hash, const char *now);

@@ -168,12 +168,9 @@ int store_session_find(store_t *st, const char *token, actor_t *out, bool *totp_
     bool stale = strcmp(db_col_text(s, 6), fresh) < 0;
     if (login && loginsz)
         snprintf(login, loginsz, "%s", db_col_text(s, 7));
-    if (with_head) {
-        st->head_seq = db_col_is_null(s, 8) ? 0 : db_col_int64(s, 8);
-        snprintf(st->head_hash, sizeof st->head_hash, "%s",
-                 db_col_is_null(s, 9) ? "" : db_col_text(s, 9));
-        st->head_valid = true;
-    }
+    if (with_head)
+        st_head_keep(st, 0, db_col_is_null(s, 8) ? 0 : db_col_int64(s, 8), db_col_text(s, 9),
+                     NULL);
     db_finalize(s);
     if (stale && st->read_depth > 0) {
         /* A write inside a read snapshot fails: touch when it ends. */

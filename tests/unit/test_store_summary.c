@@ -465,6 +465,19 @@ static void test_counts_exact(void **state)
     assert_string_equal(kept, counted);
     free(kept);
     free(counted);
+    /* Each save's audit event followed the one before it (a save reads the
+     * chain's head with its answer) and names its own author. */
+    int64_t n = 0, bad = -1;
+    assert_int_equal(store_audit_verify(f->st, &n, &bad), ST_OK);
+    assert_int_equal(bad, 0);
+    assert_true(n > saved);
+    db_stmt_t *s = db_prepare(store_db(f->st),
+                              "SELECT count(*) FROM audit_events e JOIN users u"
+                              " ON u.id = e.user_id WHERE e.user_login <> u.login"
+                              " OR e.user_login IS NULL");
+    assert_int_equal(db_step(s), DB_ROW);
+    assert_int_equal(db_col_int64(s, 0), 0);
+    db_finalize(s);
 }
 
 /* ---- answer versions -------------------------------------------------- */
