@@ -417,9 +417,10 @@ void store_read_end(store_t *st)
         return;
     db_rollback(st->db); /* nothing to keep: it only read */
     st->head_valid = false;
-    if (st->touch_hash[0]) {
-        st_session_touch(st, st->touch_hash, st->touch_at);
-        st->touch_hash[0] = '\0';
+    if (st->touch_what != ST_TOUCH_NONE) {
+        st_touch_t what = st->touch_what;
+        st->touch_what = ST_TOUCH_NONE;
+        st_touch(st, what, st->touch_hash, st->touch_at);
     }
 }
 

@@ -20,6 +20,9 @@ typedef struct st_catalog_slot {
     catalog_t *cat;
 } st_catalog_slot_t;
 
+/* What st_touch moves. */
+typedef enum st_touch { ST_TOUCH_NONE, ST_TOUCH_SESSION, ST_TOUCH_TOKEN } st_touch_t;
+
 struct store {
     db_t *db;
     char *errmsg;       /* last message, current language */
@@ -28,8 +31,9 @@ struct store {
     st_catalog_slot_t catalogs[ST_CATALOG_CACHE];
     unsigned catalogs_next; /* the slot the next miss replaces */
     int read_depth;         /* store_read_begin calls not yet ended */
-    /* A session's last-use touch found due inside a read snapshot, written
-     * when the snapshot ends: token hash ('\0' = none) and time. */
+    /* A last-use touch found due inside a read snapshot, written when the
+     * snapshot ends (st_touch). */
+    st_touch_t touch_what;
     char touch_hash[65];
     char touch_at[DB_NOW_LEN];
     /* The audit chain's head as read inside the current read snapshot or
@@ -65,9 +69,11 @@ int st_begin_write(store_t *st);
  * and the login of user uid (NULL: none kept), read in the current read
  * snapshot or write transaction (see struct store). */
 void st_head_keep(store_t *st, int64_t uid, int64_t seq, const char *hash, const char *login);
-/* Move a session's last use (token hash) to now, best effort: a busy
- * database waits briefly and the touch is dropped. */
-void st_session_touch(store_t *st, const char *hash, const char *now);
+/* Move the last use of a session or API token (by its hash) to now, best
+ * effort: a busy database waits briefly and the touch is dropped.  Inside
+ * a read snapshot, where a write would fail (and on PostgreSQL spoil the
+ * snapshot), it is kept and done when the snapshot ends. */
+void st_touch(store_t *st, st_touch_t what, const char *hash, const char *now);
 
 /* Prepare, bind text/int parameters from a list and step once (on failure
  * st->last_rc holds the ST_* code).  Format

@@ -114,13 +114,24 @@ int store_session_create(store_t *st, int64_t user_id, bool totp_pending,
     return st_commit(st);
 }
 
-void st_session_touch(store_t *st, const char *hash, const char *now)
+void st_touch(store_t *st, st_touch_t what, const char *hash, const char *now)
 {
+    if (what == ST_TOUCH_NONE)
+        return;
+    if (st->read_depth > 0) {
+        st->touch_what = what;
+        snprintf(st->touch_hash, sizeof st->touch_hash, "%s", hash);
+        snprintf(st->touch_at, sizeof st->touch_at, "%s", now);
+        return;
+    }
     /* Best effort: a session idles out after STORE_SESSION_IDLE_S, not
      * after a minute, so a touch lost to a busy database costs nothing. */
     db_lock_wait_brief(st->db, true);
-    st_exec(st, NULL, "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2", "ss", now,
-            hash);
+    st_exec(st, NULL,
+            what == ST_TOUCH_SESSION
+                ? "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2"
+                : "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2",
+            "ss", now, hash);
     db_lock_wait_brief(st->db, false);
 }
 
@@ -172,13 +183,8 @@ int store_session_find(store_t *st, const char *token, actor_t *out, bool *totp_
         st_head_keep(st, 0, db_col_is_null(s, 8) ? 0 : db_col_int64(s, 8), db_col_text(s, 9),
                      NULL);
     db_finalize(s);
-    if (stale && st->read_depth > 0) {
-        /* A write inside a read snapshot fails: touch when it ends. */
-        snprintf(st->touch_hash, sizeof st->touch_hash, "%s", hash);
-        snprintf(st->touch_at, sizeof st->touch_at, "%s", now);
-    } else if (stale) {
-        st_session_touch(st, hash, now);
-    }
+    if (stale)
+        st_touch(st, ST_TOUCH_SESSION, hash, now);
     if (totp_pending)
         *totp_pending = pending;
     return ST_OK;
@@ -345,12 +351,8 @@ int store_token_actor(store_t *st, const char *token, actor_t *out)
     /* Record use at most once a minute: reads stay reads. */
     char fresh[DB_NOW_LEN];
     iso_at(time(NULL) - 60, fresh);
-    if (rc == ST_OK && (!last || strcmp(last, fresh) < 0)) {
-        db_lock_wait_brief(st->db, true); /* best effort, as a session's touch */
-        st_exec(st, NULL, "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2", "ss",
-                now, hash);
-        db_lock_wait_brief(st->db, false);
-    }
+    if (rc == ST_OK && (!last || strcmp(last, fresh) < 0))
+        st_touch(st, ST_TOUCH_TOKEN, hash, now);
     free(last);
     return rc;
 }

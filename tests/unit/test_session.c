@@ -263,6 +263,24 @@ static void test_api_tokens(void **state)
     assert_int_equal(store_token_revoke(f->st, &f->user, id), ST_OK);
     assert_int_equal(store_token_actor(f->st, tok, &a), ST_NOT_FOUND);
     assert_int_equal(store_token_create(f->st, &f->user, "", tok, &id), ST_INVALID);
+    /* A token's first use inside a read snapshot (a page asked with a
+     * bearer token): the snapshot goes on working, the use is recorded
+     * when it ends. */
+    assert_int_equal(store_token_create(f->st, &f->user, "ページ閲覧", tok, &id), ST_OK);
+    assert_int_equal(db_exec(store_db(f->st), "UPDATE api_tokens SET last_used_at = NULL"),
+                     DB_OK);
+    assert_int_equal(store_read_begin(f->st), ST_OK);
+    assert_int_equal(store_token_actor(f->st, tok, &a), ST_OK);
+    int64_t seq;
+    char head[65];
+    assert_int_equal(store_audit_head(f->st, &seq, head), ST_OK); /* a query after it */
+    assert_true(seq > 0);
+    store_read_end(f->st);
+    db_stmt_t *s = db_prepare(store_db(f->st),
+                              "SELECT count(*) FROM api_tokens WHERE last_used_at IS NOT NULL");
+    assert_int_equal(db_step(s), DB_ROW);
+    assert_int_equal(db_col_int64(s, 0), 1);
+    db_finalize(s);
 }
 
 static void code_now(const char *secret, int64_t delta_steps, char out[8])

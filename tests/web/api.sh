@@ -677,6 +677,20 @@ hostile() {
     check 401 "a revoked token cannot write" revoked PUT "$P" '{"version":1}'
     check 401 "a token with a bad shape" - GET /api/v1/assessments "" -H "Authorization: Bearer x'\"<>"
     check 401 "Basic auth is not a token" - GET /api/v1/assessments "" -H "Authorization: Basic cm9vdDpyb290"
+
+    # A token's first use on a page, whose reads share one snapshot: the
+    # page comes whole and the use is recorded once the page is done.
+    TOK[pages]=$(cli root token add b_admin pages)
+    check 200 "a page asked with a token's first use" pages GET "/assessments/$A"
+    contains "$T/b" "</html>" "$ENGINE: … comes whole"
+    cli root token list b_admin >"$T/tokens"
+    if awk -F'\t' '$2 == "pages" && $4 != "" && $4 != "-" { found = 1 } END { exit !found }' \
+        "$T/tokens"; then
+        ok "$ENGINE: … and the token's use is recorded"
+    else
+        notok "$ENGINE: … and the token's use is recorded"
+        sed 's/^/#   /' "$T/tokens"
+    fi
 }
 
 for engine in $ENGINES; do
