@@ -109,10 +109,10 @@ static void pg_quiet(void *arg, const char *message)
     (void)message; /* NOTICEs such as "relation already exists, skipping" */
 }
 
-/* Run one parameterized statement whose result is not needed.  Returns
- * DB_OK or an error. */
 static int pg_send_begin(pg_db_t *d);
 
+/* Run one parameterized statement whose result is not needed (after a
+ * deferred BEGIN).  Returns DB_OK or an error. */
 static int pg_run(pg_db_t *d, const char *sql, int n, const char *const *vals)
 {
     int rc0 = pg_send_begin(d);
