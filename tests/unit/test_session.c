@@ -167,15 +167,17 @@ static void test_session_in_snapshot(void **state)
     fx_t *f = *state;
     char tok[STORE_TOKEN_LEN];
     assert_int_equal(store_session_create(f->st, f->uid, false, tok), ST_OK);
-    char sql[160];
     /* A minute and a half ago: due for a touch, well within the idle limit. */
     time_t t = time(NULL) - 90;
     struct tm tm;
     gmtime_r(&t, &tm);
     char ago[32];
     strftime(ago, sizeof ago, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
-    snprintf(sql, sizeof sql, "UPDATE sessions SET last_seen_at = '%s'", ago);
-    assert_int_equal(db_exec(store_db(f->st), sql), DB_OK);
+    db_stmt_t *up = db_prepare(store_db(f->st), "UPDATE sessions SET last_seen_at = $1");
+    assert_non_null(up);
+    assert_int_equal(db_bind_text(up, 1, ago), DB_OK);
+    assert_int_equal(db_step(up), DB_DONE);
+    db_finalize(up);
     actor_t a;
     assert_int_equal(store_read_begin(f->st), ST_OK);
     assert_int_equal(store_session_find(f->st, tok, &a, NULL, NULL, 0), ST_OK);
