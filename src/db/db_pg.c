@@ -303,16 +303,20 @@ static int64_t pg_changes(PGresult *r)
     return strtoll(PQcmdTuples(r), NULL, 10);
 }
 
+/* Run prepared statement s with its bound parameters. */
+static PGresult *pg_exec_prepared(pg_db_t *d, pg_stmt_t *s)
+{
+    return PQexecPrepared(d->c, s->name, s->base.nparams, (const char *const *)s->vals, s->lens,
+                          s->fmts, 0);
+}
+
 /* Run statement s together with the BEGIN that pg_begin deferred: one
  * pipeline, one round trip.  Returns s's result, or a failed BEGIN's error
  * in its place. */
 static PGresult *pg_exec_with_begin(pg_db_t *d, pg_stmt_t *s)
 {
     if (PQenterPipelineMode(d->c) != 1) /* not idle: the long way */
-        return pg_send_begin(d) < 0 ? NULL
-                                    : PQexecPrepared(d->c, s->name, s->base.nparams,
-                                                     (const char *const *)s->vals, s->lens,
-                                                     s->fmts, 0);
+        return pg_send_begin(d) < 0 ? NULL : pg_exec_prepared(d, s);
     d->begin_pending = false;
     bool sent = PQsendQueryParams(d->c, PG_BEGIN_READ, 0, NULL, NULL, NULL, NULL, 0) == 1 &&
                 PQsendQueryPrepared(d->c, s->name, s->base.nparams, (const char *const *)s->vals,
@@ -357,10 +361,7 @@ static int pg_step(db_stmt_t *st)
     pg_stmt_t *s = (pg_stmt_t *)st;
     pg_db_t *d = (pg_db_t *)st->db;
     if (!s->res) {
-        PGresult *r = d->begin_pending
-                          ? pg_exec_with_begin(d, s)
-                          : PQexecPrepared(d->c, s->name, st->nparams, (const char *const *)s->vals,
-                                           s->lens, s->fmts, 0);
+        PGresult *r = d->begin_pending ? pg_exec_with_begin(d, s) : pg_exec_prepared(d, s);
         ExecStatusType status = PQresultStatus(r);
         if (status == PGRES_COMMAND_OK) {
             st->changes = pg_changes(r);

@@ -441,8 +441,7 @@ static int answer_ctx_load(store_t *st, const actor_t *a, int64_t id, int no, si
     db_stmt_t *s = st_query(st, &src,
                             write ? ANSWER_CTX(", e.seq, e.hash, (SELECT login FROM users"
                                                " WHERE id = $6)",
-                                               " LEFT JOIN (SELECT seq, hash FROM audit_events"
-                                               " ORDER BY seq DESC LIMIT 1) e ON 1 = 1")
+                                               ST_AUDIT_HEAD_JOIN)
                                   : ANSWER_CTX("", ""),
                             write ? "ininsi" : "inins", id, a->operator_ ? 1 : 0, a->org_id, no,
                             side_code(side), a->user_id);

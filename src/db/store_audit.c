@@ -32,40 +32,29 @@ int store_audit_append(store_t *st, const actor_t *a, const char *action,
     if (!db_in_transaction(st->db))
         return st_fail(st, ST_DB, "監査記録は書込みトランザクションの中で書きます",
                        "audit events are written inside a write transaction");
-    int step;
-    int64_t last = 0;
-    char prev[AUDIT_HASH_HEX] = AUDIT_GENESIS;
-    char *login = NULL;
-    /* Kept by an earlier read of this transaction (or its previous event):
-     * no query. */
-    bool kept = st->head_valid && db_in_write_transaction(st->db) &&
-                (!a->user_id || st->head_uid == a->user_id);
-    if (kept) {
-        last = st->head_seq;
-        snprintf(prev, sizeof prev, "%s", last ? st->head_hash : AUDIT_GENESIS);
-        login = a->user_id ? xstrdup(st->head_login) : NULL;
-        goto append;
+    /* The chain's head and the actor's login: kept by an earlier read of
+     * this transaction (or its previous event), else read in one round
+     * trip (an empty chain and a system actor give NULLs). */
+    if (!st->head_valid || !db_in_write_transaction(st->db) ||
+        (a->user_id && st->head_uid != a->user_id)) {
+        int step;
+        db_stmt_t *s = st_query(st, &step,
+                                "SELECT e.seq, e.hash, (SELECT login FROM users WHERE id = $1)"
+                                " FROM (SELECT 1 AS one) o" ST_AUDIT_HEAD_JOIN,
+                                "i", a->user_id);
+        if (!s)
+            return st->last_rc;
+        if (step == DB_ROW)
+            st_head_keep(st, a->user_id, db_col_is_null(s, 0) ? 0 : db_col_int64(s, 0),
+                         db_col_text(s, 1), db_col_text(s, 2));
+        else
+            st_head_keep(st, 0, 0, NULL, NULL);
+        db_finalize(s);
     }
-    /* The chain's head and the actor's login in one round trip (an empty
-     * chain and a system actor give NULLs). */
-    db_stmt_t *s = st_query(st, &step,
-                            "SELECT e.seq, e.hash, (SELECT login FROM users WHERE id = $1)"
-                            " FROM (SELECT 1 AS one) o LEFT JOIN"
-                            " (SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1) e"
-                            " ON 1 = 1",
-                            "i", a->user_id);
-    if (!s)
-        return st->last_rc;
-    if (step == DB_ROW) {
-        if (!db_col_is_null(s, 0)) {
-            last = db_col_int64(s, 0);
-            snprintf(prev, sizeof prev, "%s", db_col_text(s, 1));
-        }
-        if (!db_col_is_null(s, 2))
-            login = st_col_dup(s, 2);
-    }
-    db_finalize(s);
-append:;
+    int64_t last = st->head_seq;
+    char prev[AUDIT_HASH_HEX];
+    snprintf(prev, sizeof prev, "%s", last ? st->head_hash : AUDIT_GENESIS);
+    char *login = a->user_id && st->head_uid == a->user_id ? xstrdup(st->head_login) : NULL;
     char now[DB_NOW_LEN];
     db_now(now);
     audit_event_t e = { last + 1, now, a->user_id, login, a->org_id, action, object_type,
@@ -179,7 +168,7 @@ int store_audit_head(store_t *st, int64_t *seq, char hash[65])
     hash[0] = '\0';
     int step;
     db_stmt_t *s = st_query(st, &step,
-                            "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1", "");
+                            ST_AUDIT_HEAD, "");
     if (!s)
         return st->last_rc;
     if (step == DB_ROW) {

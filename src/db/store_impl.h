@@ -65,6 +65,11 @@ int st_commit(store_t *st);
 int st_end_create(store_t *st, int rc, int64_t *id, int64_t new_id);
 /* Begin a write transaction; ST_OK or the mapped error. */
 int st_begin_write(store_t *st);
+/* The audit chain's head (seq, hash): the query, and the same as a join
+ * (alias e, NULLs for an empty chain) for statements that read it along. */
+#define ST_AUDIT_HEAD "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"
+#define ST_AUDIT_HEAD_JOIN " LEFT JOIN (" ST_AUDIT_HEAD ") e ON 1 = 1"
+
 /* Keep the audit chain's head (seq 0 and hash NULL for an empty chain)
  * and the login of user uid (NULL: none kept), read in the current read
  * snapshot or write transaction (see struct store). */

@@ -161,10 +161,7 @@ int store_session_find(store_t *st, const char *token, actor_t *out, bool *totp_
     bool with_head = st->read_depth > 0;
     int step;
     db_stmt_t *s = st_query(st, &step,
-                            with_head ? SESSION_FIND(", e.seq, e.hash",
-                                                     " LEFT JOIN (SELECT seq, hash FROM"
-                                                     " audit_events ORDER BY seq DESC LIMIT 1) e"
-                                                     " ON 1 = 1")
+                            with_head ? SESSION_FIND(", e.seq, e.hash", ST_AUDIT_HEAD_JOIN)
                                       : SESSION_FIND("", ""),
                             "sss", hash, now, idle);
 #undef SESSION_FIND
